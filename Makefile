@@ -1,0 +1,42 @@
+# AiKv build and test entry points. `make run` and `make test` are all a
+# new user needs.
+GO      ?= go
+BIN     := bin/aikv-server
+PKGS    := ./...
+
+.PHONY: build run test vet fmt-check lint fuzz bench generate clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/aikv-server
+	$(GO) build -o bin/aikv-check ./cmd/aikv-check 2>/dev/null || true
+
+run: build
+	mkdir -p data
+	./$(BIN) --dir ./data
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet $(PKGS)
+
+test: fmt-check vet
+	$(GO) test -race -timeout 12m $(PKGS)
+
+lint:
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.6.1 $(PKGS)
+
+# Short fuzzing runs of every decoder.
+FUZZTIME ?= 20s
+fuzz:
+	$(GO) test ./server/resp -run '^$$' -fuzz FuzzReader -fuzztime $(FUZZTIME)
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+generate:
+	$(GO) generate $(PKGS)
+
+clean:
+	rm -rf bin

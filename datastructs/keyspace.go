@@ -1,0 +1,406 @@
+package datastructs
+
+import (
+	"math/rand/v2"
+	"time"
+
+	"github.com/aikv/aikv/datastructs/dict"
+)
+
+// Observer is told about changes made through the keyspace. Methods are
+// called with the keyspace lock held and must not call back into it.
+type Observer interface {
+	// KeyModified is called after any change to a key's value or TTL,
+	// including deletion (WATCH, client-side caching).
+	KeyModified(db int, key string)
+	// KeyExpired is called when a key is deleted because its TTL passed
+	// (the AOF logs it as DEL; notifications send "expired").
+	KeyExpired(db int, key string)
+}
+
+// Options configures a Keyspace. The zero value is usable.
+type Options struct {
+	// Databases is the number of databases (the "databases" config);
+	// 0 means 16.
+	Databases int
+	// Now returns the current Unix time in milliseconds; nil means the
+	// wall clock. Tests inject a fake clock instead of sleeping.
+	Now func() int64
+	// Observer, if set, is told about modifications and expirations.
+	Observer Observer
+}
+
+// Stats are keyspace counters reported by INFO stats.
+type Stats struct {
+	ExpiredKeys    int64
+	KeyspaceHits   int64
+	KeyspaceMisses int64
+}
+
+// Keyspace is the whole dataset: a fixed number of databases. It is not
+// safe for concurrent use; the server serialises access.
+type Keyspace struct {
+	dbs      []*DB
+	now      func() int64
+	observer Observer
+	rnd      *rand.Rand
+	// Stats are updated by lookups and expiry.
+	Stats Stats
+	// Dirty counts changes since the last successful save
+	// (rdb_changes_since_last_save).
+	Dirty int64
+	// Loading is true while the dataset is being loaded; expiry is not
+	// applied then, so replay reproduces the logged state exactly.
+	Loading bool
+}
+
+// New returns an empty keyspace.
+func New(opts Options) *Keyspace {
+	n := opts.Databases
+	if n <= 0 {
+		n = 16
+	}
+	now := opts.Now
+	if now == nil {
+		now = func() int64 { return time.Now().UnixMilli() }
+	}
+	ks := &Keyspace{now: now, observer: opts.Observer, rnd: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))}
+	ks.dbs = make([]*DB, n)
+	for i := range ks.dbs {
+		ks.dbs[i] = newDB(ks, i)
+	}
+	return ks
+}
+
+// SetObserver replaces the observer (nil removes it).
+func (ks *Keyspace) SetObserver(o Observer) { ks.observer = o }
+
+// Now returns the keyspace clock in Unix milliseconds.
+func (ks *Keyspace) Now() int64 { return ks.now() }
+
+// Rand returns the keyspace's random source (for SPOP, RANDOMKEY...).
+func (ks *Keyspace) Rand() *rand.Rand { return ks.rnd }
+
+// NumDBs returns the number of databases.
+func (ks *Keyspace) NumDBs() int { return len(ks.dbs) }
+
+// DB returns database i; i must be in [0, NumDBs()).
+func (ks *Keyspace) DB(i int) *DB { return ks.dbs[i] }
+
+// Swap exchanges the contents of databases a and b (SWAPDB). Every key of
+// both databases counts as modified.
+func (ks *Keyspace) Swap(a, b int) {
+	da, db := ks.dbs[a], ks.dbs[b]
+	ks.notifyAll(da)
+	ks.notifyAll(db)
+	da.keys, db.keys = db.keys, da.keys
+	da.expires, db.expires = db.expires, da.expires
+	ks.Dirty++
+}
+
+// FlushAll empties every database.
+func (ks *Keyspace) FlushAll() {
+	for _, db := range ks.dbs {
+		db.Flush()
+	}
+}
+
+func (ks *Keyspace) notifyAll(db *DB) {
+	if ks.observer == nil {
+		return
+	}
+	db.keys.Range(func(k string, _ Entry) bool {
+		ks.observer.KeyModified(db.index, k)
+		return true
+	})
+}
+
+// DB is one numbered database.
+type DB struct {
+	ks    *Keyspace
+	index int
+	keys  *dict.Dict[Entry]
+	// expires maps every key that has a TTL to its ExpireAt; it is what
+	// the active expiry cycle samples.
+	expires *dict.Dict[int64]
+}
+
+func newDB(ks *Keyspace, index int) *DB {
+	return &DB{ks: ks, index: index, keys: dict.New[Entry](0), expires: dict.New[int64](0)}
+}
+
+// Index returns the database number.
+func (db *DB) Index() int { return db.index }
+
+// Keyspace returns the keyspace the database belongs to.
+func (db *DB) Keyspace() *Keyspace { return db.ks }
+
+// Len returns the number of keys, including expired keys not yet reclaimed
+// (as Redis's DBSIZE does).
+func (db *DB) Len() int { return db.keys.Len() }
+
+// ExpiresLen returns the number of keys with a TTL.
+func (db *DB) ExpiresLen() int { return db.expires.Len() }
+
+// lookup finds key, deleting it first if it has expired.
+func (db *DB) lookup(key string) *Entry {
+	e := db.keys.GetPtr(key)
+	if e == nil {
+		return nil
+	}
+	if e.ExpireAt != 0 && e.ExpireAt <= db.ks.now() && !db.ks.Loading {
+		db.expire(key)
+		return nil
+	}
+	return e
+}
+
+// expire deletes an expired key through the common delete path.
+func (db *DB) expire(key string) {
+	k := key
+	if db.ks.observer != nil {
+		// key may alias the caller's buffer; observers keep it.
+		k = string([]byte(key))
+	}
+	db.delete(key)
+	db.ks.Stats.ExpiredKeys++
+	if db.ks.observer != nil {
+		db.ks.observer.KeyExpired(db.index, k)
+	}
+}
+
+// Lookup returns the live entry for key for reading, or nil. It counts a
+// keyspace hit or miss. The pointer is valid until the next change to db.
+func (db *DB) Lookup(key []byte) *Entry {
+	e := db.lookup(bstr(key))
+	if e == nil {
+		db.ks.Stats.KeyspaceMisses++
+	} else {
+		db.ks.Stats.KeyspaceHits++
+	}
+	return e
+}
+
+// LookupWrite returns the live entry for key for a command that will
+// modify it, or nil. It does not count hits or misses. After modifying the
+// value in place the caller must call Modified(key).
+func (db *DB) LookupWrite(key []byte) *Entry { return db.lookup(bstr(key)) }
+
+// Peek returns the entry without expiring it or counting stats (for
+// introspection such as OBJECT, SCAN filters and snapshots). It returns
+// nil for a logically expired key.
+func (db *DB) Peek(key string) *Entry {
+	e := db.keys.GetPtr(key)
+	if e == nil || (e.ExpireAt != 0 && e.ExpireAt <= db.ks.now() && !db.ks.Loading) {
+		return nil
+	}
+	return e
+}
+
+// Exists reports whether key is live (expiring it if needed), without
+// counting hits or misses.
+func (db *DB) Exists(key []byte) bool { return db.lookup(bstr(key)) != nil }
+
+// Modified records that key's value changed in place.
+func (db *DB) Modified(key []byte) {
+	db.ks.Dirty++
+	if db.ks.observer != nil {
+		db.ks.observer.KeyModified(db.index, string(key))
+	}
+}
+
+// SetString stores a string value, replacing any value. With keepTTL the
+// key's current TTL (if it exists) is kept; otherwise expireAt (0 = none)
+// becomes the TTL. val is copied.
+func (db *DB) SetString(key, val []byte, expireAt int64, keepTTL bool) {
+	db.set(key, Entry{str: string(val)}, expireAt, keepTTL)
+}
+
+// SetStringOwned is SetString for a string the caller gives away.
+func (db *DB) SetStringOwned(key []byte, val string, expireAt int64, keepTTL bool) {
+	db.set(key, Entry{str: val}, expireAt, keepTTL)
+}
+
+// SetValue stores a non-string value, replacing any value, with the same
+// TTL rules as SetString. v must not be empty.
+func (db *DB) SetValue(key []byte, v Value, expireAt int64, keepTTL bool) {
+	db.set(key, Entry{obj: v}, expireAt, keepTTL)
+}
+
+func (db *DB) set(key []byte, e Entry, expireAt int64, keepTTL bool) {
+	k := bstr(key)
+	if old := db.keys.GetPtr(k); old != nil {
+		if keepTTL {
+			e.ExpireAt = old.ExpireAt
+		} else {
+			e.ExpireAt = expireAt
+			if old.ExpireAt != 0 && expireAt == 0 {
+				db.expires.Delete(k)
+			}
+		}
+		*old = e
+		if e.ExpireAt != 0 && !keepTTL {
+			db.expires.Set(db.storedKey(k), e.ExpireAt)
+		}
+	} else {
+		ks := string(key)
+		if !keepTTL {
+			e.ExpireAt = expireAt
+		}
+		db.keys.Set(ks, e)
+		if e.ExpireAt != 0 {
+			db.expires.Set(ks, e.ExpireAt)
+		}
+	}
+	db.Modified(key)
+}
+
+// storedKey returns the key string held by the keys table (so the expires
+// table shares its bytes instead of allocating a copy).
+func (db *DB) storedKey(k string) string {
+	if sk, ok := db.keys.Key(k); ok {
+		return sk
+	}
+	return string([]byte(k))
+}
+
+// Delete removes key if it is live and reports whether it did.
+func (db *DB) Delete(key []byte) bool {
+	k := bstr(key)
+	if db.lookup(k) == nil {
+		return false
+	}
+	db.delete(k)
+	db.Modified(key)
+	return true
+}
+
+func (db *DB) delete(k string) {
+	if e, ok := db.keys.Delete(k); ok && e.ExpireAt != 0 {
+		db.expires.Delete(k)
+	}
+}
+
+// SetExpire sets the absolute expiry (Unix ms) of a live key. at must be
+// positive. It reports whether the key exists. A time in the past deletes
+// the key at once, as Redis does (the caller reports it as deleted).
+func (db *DB) SetExpire(key []byte, at int64) bool {
+	k := bstr(key)
+	e := db.lookup(k)
+	if e == nil {
+		return false
+	}
+	if at <= db.ks.now() && !db.ks.Loading {
+		db.delete(k)
+		db.Modified(key)
+		return true
+	}
+	if e.ExpireAt == 0 {
+		db.expires.Set(db.storedKey(k), at)
+	} else {
+		*db.expires.GetPtr(k) = at
+	}
+	e.ExpireAt = at
+	db.Modified(key)
+	return true
+}
+
+// Persist removes key's TTL and reports whether it had one.
+func (db *DB) Persist(key []byte) bool {
+	k := bstr(key)
+	e := db.lookup(k)
+	if e == nil || e.ExpireAt == 0 {
+		return false
+	}
+	e.ExpireAt = 0
+	db.expires.Delete(k)
+	db.Modified(key)
+	return true
+}
+
+// Flush deletes every key.
+func (db *DB) Flush() {
+	db.ks.notifyAll(db)
+	db.ks.Dirty += int64(db.keys.Len())
+	db.keys = dict.New[Entry](0)
+	db.expires = dict.New[int64](0)
+}
+
+// Scan visits keys from cursor on, at least count of them (unless the
+// table ends), and returns the next cursor (0 when done). Every key
+// present for the whole of a scan is visited at least once; a key may be
+// visited twice. Expired keys are skipped. fn must not modify db.
+func (db *DB) Scan(cursor uint64, count int, fn func(key string, e *Entry)) uint64 {
+	now := db.ks.now()
+	return db.keys.Scan(cursor, count, func(k string, e Entry) {
+		if e.ExpireAt != 0 && e.ExpireAt <= now && !db.ks.Loading {
+			return
+		}
+		fn(k, &e)
+	})
+}
+
+// Range visits every live key; fn returns false to stop. fn must not
+// modify db.
+func (db *DB) Range(fn func(key string, e *Entry) bool) {
+	now := db.ks.now()
+	db.keys.Range(func(k string, e Entry) bool {
+		if e.ExpireAt != 0 && e.ExpireAt <= now && !db.ks.Loading {
+			return true
+		}
+		return fn(k, &e)
+	})
+}
+
+// RandomKey returns a random live key, expiring dead ones it meets (as
+// Redis does, giving up on expiry after a number of tries).
+func (db *DB) RandomKey() (string, bool) {
+	for tries := 0; tries < 100; tries++ {
+		k, e, ok := db.keys.Random(db.ks.rnd)
+		if !ok {
+			return "", false
+		}
+		if e.ExpireAt != 0 && e.ExpireAt <= db.ks.now() && !db.ks.Loading {
+			if db.keys.Len() == db.expires.Len() && tries > 50 {
+				// Every key is volatile and we keep hitting dead ones:
+				// return it anyway, like Redis, rather than loop.
+				return k, true
+			}
+			db.expire(k)
+			continue
+		}
+		return k, true
+	}
+	return "", false
+}
+
+// ExpireSample samples up to n keys with a TTL and deletes the expired
+// ones. It returns how many were sampled and how many expired. It is the
+// step the active expiry cycle repeats.
+func (db *DB) ExpireSample(n int) (sampled, expired int) {
+	if db.expires.Len() == 0 || db.ks.Loading {
+		return 0, 0
+	}
+	now := db.ks.now()
+	var dead []string
+	db.expires.Sample(db.ks.rnd, n, func(k string, at int64) {
+		sampled++
+		if at <= now {
+			dead = append(dead, k)
+		}
+	})
+	for _, k := range dead {
+		if db.keys.GetPtr(k) != nil {
+			db.expire(k)
+			expired++
+		}
+	}
+	return sampled, expired
+}
+
+// RehashStep advances incremental rehashing of the tables by n buckets;
+// the server's cron calls it so idle tables finish resizing.
+func (db *DB) RehashStep(n int) {
+	db.keys.RehashStep(n)
+	db.expires.RehashStep(n)
+}

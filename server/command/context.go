@@ -1,0 +1,164 @@
+package command
+
+import (
+	"time"
+
+	"github.com/aikv/aikv/datastructs"
+)
+
+// Writer receives one command's reply. Implementations encode for RESP2 or
+// RESP3 (the network), or collect values (Lua's redis.call). Aggregates are
+// announced with their length (Array, Map, Set, Push) and followed by
+// exactly that many elements (for Map: 2n, key then value).
+//
+// A Writer is used by one goroutine at a time and is only valid during the
+// Handler call that received it.
+type Writer interface {
+	SimpleString(s string)
+	OK()
+	Error(msg string) // msg is the full text, e.g. "ERR syntax error"
+	Int(n int64)
+	Bulk(b []byte)
+	BulkString(s string)
+	// Null is the absent single value: RESP2 "$-1", RESP3 "_".
+	Null()
+	// NullArray is the absent aggregate: RESP2 "*-1", RESP3 "_".
+	NullArray()
+	Array(n int)
+	// Map is a RESP3 map; in RESP2 it is an array of 2n elements.
+	Map(n int)
+	// Set is a RESP3 set; in RESP2 an array.
+	Set(n int)
+	// Push is a RESP3 push frame; in RESP2 an array.
+	Push(n int)
+	// Double is a RESP3 double; in RESP2 a bulk string formatted like
+	// Redis's addReplyDouble (%.17g, "inf", "-inf").
+	Double(f float64)
+	// Bool is a RESP3 boolean; in RESP2 the integer 1 or 0.
+	Bool(b bool)
+	// Verbatim is a RESP3 verbatim string with a 3-letter format ("txt");
+	// in RESP2 a bulk string.
+	Verbatim(format, s string)
+	// Proto returns 2 or 3.
+	Proto() int
+}
+
+// Client is the per-connection state that handlers may read and change.
+// It is owned by the connection's goroutine; fields that other goroutines
+// read (CLIENT LIST) are only touched with the keyspace lock held, which
+// every handler runs under.
+type Client struct {
+	ID         int64
+	Name       string
+	Addr       string // remote address
+	LocalAddr  string
+	FD         int
+	DB         int  // selected database index
+	Proto      int  // 2 or 3
+	Authed     bool // true when no password is required or AUTH succeeded
+	Created    time.Time
+	LastActive time.Time
+	LastCmd    string
+	LibName    string
+	LibVer     string
+
+	// CloseAfterReply makes the connection close once the current replies
+	// are flushed (QUIT, protocol errors, CLIENT KILL of itself).
+	CloseAfterReply bool
+	// ReplyMode is ReplyOn, ReplyOff or ReplySkip (CLIENT REPLY).
+	ReplyMode ReplyMode
+	// NoEvict and NoTouch mirror CLIENT NO-EVICT / NO-TOUCH.
+	NoEvict, NoTouch bool
+	// Kill is set by another client's CLIENT KILL; the owner closes the
+	// connection before running its next batch.
+	Kill bool
+	// Monitor is set by MONITOR.
+	Monitor bool
+	// Flags are free-form letters for CLIENT LIST "flags=" (e.g. "N").
+	Flags string
+	// Stats for CLIENT LIST.
+	QueryBufLen, OutBufLen int
+}
+
+// ReplyMode is the CLIENT REPLY setting.
+type ReplyMode uint8
+
+const (
+	ReplyOn ReplyMode = iota
+	ReplyOff
+	ReplySkip // skip the next command's reply only
+)
+
+// Server is what handlers may ask of the running server beyond the
+// keyspace: configuration, introspection, client management. It is
+// implemented by package server; tests may fake it. Methods are called with
+// the keyspace lock held.
+type Server interface {
+	// Table returns the command table (COMMAND, MULTI, scripts).
+	Table() *Table
+	// ConfigGet returns name/value pairs for parameters matching the glob.
+	ConfigGet(pattern string) [][2]string
+	// ConfigSet sets parameters atomically; the error text is the reply.
+	ConfigSet(pairs [][2]string) error
+	// ConfigRewrite writes the running configuration to the config file.
+	ConfigRewrite() error
+	// ResetStats resets INFO statistics (CONFIG RESETSTAT).
+	ResetStats()
+	// Info renders INFO sections ("" or "default" for the default set).
+	Info(sections []string) string
+	// Clients lists every connected client.
+	Clients() []*Client
+	// RequestShutdown asks the server to stop after the current batch;
+	// mode selects SAVE/NOSAVE/default.
+	RequestShutdown(mode ShutdownMode) error
+	// Password returns requirepass ("" when none).
+	Password() string
+	// Slowlog returns up to n newest entries (n < 0: all).
+	Slowlog(n int) []SlowlogEntry
+	SlowlogLen() int
+	SlowlogReset()
+	// ClientInfo renders a client as a CLIENT LIST line.
+	ClientInfo(c *Client) string
+}
+
+// SlowlogEntry is one SLOWLOG GET entry.
+type SlowlogEntry struct {
+	ID       int64
+	Time     int64 // unix seconds
+	Duration int64 // microseconds
+	Args     []string
+	Addr     string
+	Name     string
+}
+
+// ShutdownMode selects what SHUTDOWN does about persistence.
+type ShutdownMode uint8
+
+const (
+	ShutdownDefault ShutdownMode = iota
+	ShutdownSave
+	ShutdownNoSave
+)
+
+// Context is what a handler gets: the arguments, where to reply, the
+// connection's state and the (locked) keyspace. The dispatcher reuses one
+// Context per connection.
+type Context struct {
+	Args   [][]byte
+	Spec   *Spec
+	W      Writer
+	Client *Client
+	KS     *datastructs.Keyspace
+	// DB is KS.DB(Client.DB), resolved by the dispatcher.
+	DB     *datastructs.DB
+	Server Server
+}
+
+// Name returns the command name in lower case as registered (for errors).
+func (c *Context) Name() string { return c.Spec.Name }
+
+// Select switches the client's database.
+func (c *Context) Select(db int) {
+	c.Client.DB = db
+	c.DB = c.KS.DB(db)
+}

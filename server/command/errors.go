@@ -1,0 +1,81 @@
+package command
+
+import "strings"
+
+// Reply error texts, exactly as Redis 7.0 sends them. Handlers reply with
+// these instead of building strings by hand.
+const (
+	ErrSyntax          = "ERR syntax error"
+	ErrNotInteger      = "ERR value is not an integer or out of range"
+	ErrNotFloat        = "ERR value is not a valid float"
+	ErrOverflow        = "ERR increment or decrement would overflow"
+	ErrIncrFloatNaN    = "ERR increment would produce NaN or Infinity"
+	ErrNoSuchKey       = "ERR no such key"
+	ErrDBIndex         = "ERR DB index is out of range"
+	ErrInvalidExpire   = "ERR invalid expire time in '%s' command" // use InvalidExpire
+	ErrBitOffset       = "ERR bit offset is not an integer or out of range"
+	ErrBitValue        = "ERR bit is not an integer or out of range"
+	ErrStringTooLong   = "ERR string exceeds maximum allowed size (proto-max-bulk-len)"
+	ErrNoAuth          = "NOAUTH Authentication required."
+	ErrWrongPass       = "WRONGPASS invalid username-password pair or user is disabled."
+	ErrSameObject      = "ERR source and destination objects are the same"
+	ErrTimeoutNegative = "ERR timeout is negative"
+	ErrTimeoutInvalid  = "ERR timeout is not a float or out of range"
+	ErrLoading         = "LOADING Redis is loading the dataset in memory"
+)
+
+// ArgCountError is Redis's arity error for the named command (as sent:
+// lower-cased, "container|sub" for subcommands).
+func ArgCountError(name string) string {
+	return "ERR wrong number of arguments for '" + name + "' command"
+}
+
+// InvalidExpire is the error for an out-of-range expire time.
+func InvalidExpire(cmd string) string {
+	return "ERR invalid expire time in '" + cmd + "' command"
+}
+
+// UnknownCommand is Redis's error for an unknown command name, with the
+// preview of the arguments Redis shows (each argument quoted, up to 128
+// bytes of them in total).
+func UnknownCommand(args [][]byte) string {
+	var b strings.Builder
+	b.WriteString("ERR unknown command '")
+	b.WriteString(truncate(string(args[0]), 128))
+	b.WriteString("', with args beginning with: ")
+	remaining := 128
+	for _, a := range args[1:] {
+		if remaining <= 0 {
+			break
+		}
+		s := truncate(string(a), remaining)
+		remaining -= len(s)
+		b.WriteString("'")
+		b.WriteString(s)
+		b.WriteString("' ")
+	}
+	return sanitize(b.String())
+}
+
+// UnknownSubcommand is Redis's error for CONTAINER <unknown>.
+func UnknownSubcommand(container string, sub []byte) string {
+	return sanitize("ERR unknown subcommand '" + truncate(string(sub), 128) +
+		"'. Try " + strings.ToUpper(container) + " HELP.")
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// sanitize replaces newlines, which cannot appear in an error reply.
+func sanitize(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\r' || r == '\n' {
+			return ' '
+		}
+		return r
+	}, s)
+}

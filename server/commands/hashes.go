@@ -1,0 +1,5 @@
+package commands
+
+import "github.com/aikv/aikv/server/command"
+
+func registerHashes(t *command.Table) {}

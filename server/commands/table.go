@@ -1,0 +1,17 @@
+package commands
+
+import "github.com/aikv/aikv/server/command"
+
+// NewTable returns the full command table.
+func NewTable() *command.Table {
+	t := command.NewTable()
+	registerConn(t)
+	registerStrings(t)
+	registerKeys(t)
+	registerAdmin(t)
+	registerLists(t)
+	registerHashes(t)
+	registerSets(t)
+	registerZSets(t)
+	return t
+}

@@ -1,0 +1,112 @@
+package server
+
+import (
+	"time"
+
+	"github.com/aikv/aikv/server/command"
+)
+
+// execBatch runs one pipelined batch of requests for c under the server
+// lock, appending every reply to c.w.
+//
+// Ordering contract (to be extended by the AOF): for each command the
+// handler runs and mutates the keyspace, then its reply is appended to the
+// connection's buffer. Replies are written to the socket only after the
+// lock is released, once per batch. A future log writer will assign the
+// batch's effects a sequence number under the lock and, for
+// appendfsync always, the connection will wait for that sequence to be
+// synced before flushing, so no reply is ever seen before its write is
+// durable by the configured policy.
+func (s *Server) execBatch(c *conn, batch [][][]byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now()
+	c.client.LastActive = now
+	for _, args := range batch {
+		if c.client.Kill {
+			return
+		}
+		s.call(c, args)
+		if c.client.CloseAfterReply {
+			return
+		}
+	}
+}
+
+// call dispatches one command. Caller holds s.mu.
+func (s *Server) call(c *conn, args [][]byte) {
+	mark := len(c.w.B)
+	errs := c.w.Errors
+	spec := s.table.Lookup(args[0])
+	s.dispatch(c, spec, args)
+	if c.w.Errors != errs {
+		s.stats.countError(c.w.LastError)
+	}
+	// CLIENT REPLY OFF|SKIP: drop what this command wrote. The CLIENT
+	// REPLY command itself sets the mode after replying, so its own +OK
+	// for ON goes out and OFF/SKIP are silent, as in Redis.
+	switch c.client.ReplyMode {
+	case command.ReplyOff:
+		c.w.B = c.w.B[:mark]
+	case command.ReplySkip:
+		if spec == nil || spec.Name != "client" {
+			c.w.B = c.w.B[:mark]
+			c.client.ReplyMode = command.ReplyOn
+		}
+	}
+}
+
+func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) {
+	if spec == nil {
+		s.stats.unknownCommands++
+		c.w.Error(command.UnknownCommand(args))
+		return
+	}
+	c.client.LastCmd = spec.Name
+	if !spec.CheckArity(len(args)) {
+		spec.Stats.RejectedCalls++
+		c.w.Error(command.ArgCountError(spec.Name))
+		return
+	}
+	run, ok := s.table.Resolve(spec, args)
+	if !ok {
+		spec.Stats.RejectedCalls++
+		c.w.Error(command.UnknownSubcommand(spec.Name, args[1]))
+		return
+	}
+	if run != spec {
+		c.client.LastCmd = run.Name
+		if !run.CheckArity(len(args)) {
+			run.Stats.RejectedCalls++
+			c.w.Error(command.ArgCountError(run.Name))
+			return
+		}
+	}
+	if !c.client.Authed && !run.Flags.Has(command.NoAuth) {
+		run.Stats.RejectedCalls++
+		c.w.Error(command.ErrNoAuth)
+		return
+	}
+	if s.ks.Loading && !run.Flags.Has(command.Loading) {
+		run.Stats.RejectedCalls++
+		c.w.Error(command.ErrLoading)
+		return
+	}
+	ctx := &c.ctx
+	ctx.Args = args
+	ctx.Spec = run
+	ctx.DB = s.ks.DB(c.client.DB)
+	errsBefore := c.w.Errors
+	start := time.Now()
+	run.Handler(ctx)
+	dur := time.Since(start)
+	run.Stats.Calls++
+	run.Stats.Usec += dur.Microseconds()
+	if c.w.Errors != errsBefore {
+		run.Stats.FailedCalls++
+	}
+	s.stats.commands++
+	if !run.Flags.Has(command.SkipSlowlog) {
+		s.slowlog.maybeAdd(s.cfg.SlowlogLogSlowerThan, s.cfg.SlowlogMaxLen, c, args, start, dur)
+	}
+}

@@ -1,0 +1,256 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aikv/aikv/datastructs"
+	"github.com/aikv/aikv/expire"
+	"github.com/aikv/aikv/server/command"
+	"github.com/aikv/aikv/server/config"
+)
+
+// Server is a running AiKv instance. Create it with New, start it with
+// ListenAndServe (or Serve), stop it with Shutdown.
+type Server struct {
+	log   *slog.Logger
+	table *command.Table
+
+	// mu guards everything below it, including the keyspace, the config
+	// and every connection's command.Client. No I/O happens under mu.
+	mu      sync.Mutex
+	cfg     *config.Config
+	ks      *datastructs.Keyspace
+	clients map[int64]*conn
+	stats   stats
+	slowlog slowlog
+
+	nextClientID atomic.Int64
+	numClients   atomic.Int64
+	started      time.Time
+
+	lnMu      sync.Mutex
+	listeners []net.Listener
+	closing   atomic.Bool
+	connWG    sync.WaitGroup
+	bgWG      sync.WaitGroup
+	done      chan struct{}
+	// shutdownReq is signalled by the SHUTDOWN command.
+	shutdownReq chan struct{}
+	shutOnce    sync.Once
+	// configFile is the path the config was loaded from ("" if none).
+	configFile string
+	runIDValue string
+	// shutdownMode is what the SHUTDOWN command asked for (guarded by mu).
+	shutdownMode command.ShutdownMode
+}
+
+// New builds a server from cfg and a command table. It does not listen yet.
+func New(cfg *config.Config, table *command.Table, log *slog.Logger) *Server {
+	if log == nil {
+		log = slog.Default()
+	}
+	s := &Server{
+		log:         log,
+		table:       table,
+		cfg:         cfg,
+		clients:     make(map[int64]*conn),
+		started:     time.Now(),
+		done:        make(chan struct{}),
+		shutdownReq: make(chan struct{}),
+	}
+	var id [20]byte
+	rand.Read(id[:])
+	s.runIDValue = hex.EncodeToString(id[:])
+	s.ks = datastructs.New(datastructs.Options{Databases: cfg.Databases})
+	s.stats.init(table)
+	s.slowlog.init()
+	return s
+}
+
+// Keyspace returns the dataset. Callers must hold no reference across
+// commands; it is exposed for tests and tools running with the server
+// stopped.
+func (s *Server) Keyspace() *datastructs.Keyspace { return s.ks }
+
+// ListenAndServe listens on every bind address and serves until Shutdown.
+func (s *Server) ListenAndServe() error {
+	var lns []net.Listener
+	for _, host := range s.cfg.Bind {
+		ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(s.cfg.Port)))
+		if err != nil {
+			for _, l := range lns {
+				l.Close()
+			}
+			return fmt.Errorf("server: listen: %w", err)
+		}
+		lns = append(lns, ln)
+	}
+	return s.Serve(lns...)
+}
+
+// Serve accepts connections on the listeners until Shutdown. It returns
+// nil after a graceful shutdown.
+func (s *Server) Serve(lns ...net.Listener) error {
+	s.lnMu.Lock()
+	s.listeners = append(s.listeners, lns...)
+	s.lnMu.Unlock()
+	for _, ln := range lns {
+		s.log.Info("ready to accept connections", "addr", ln.Addr().String())
+	}
+	s.bgWG.Add(1)
+	go s.cron()
+	errc := make(chan error, len(lns))
+	for _, ln := range lns {
+		go func(ln net.Listener) { errc <- s.acceptLoop(ln) }(ln)
+	}
+	var first error
+	for range lns {
+		if err := <-errc; err != nil && first == nil && !s.closing.Load() {
+			first = err
+		}
+	}
+	return first
+}
+
+// ShutdownRequested is closed when a client sends SHUTDOWN; the owner of
+// the server (main) then calls Shutdown.
+func (s *Server) ShutdownRequested() <-chan struct{} { return s.shutdownReq }
+
+// Addrs returns the listening addresses.
+func (s *Server) Addrs() []net.Addr {
+	s.lnMu.Lock()
+	defer s.lnMu.Unlock()
+	var out []net.Addr
+	for _, ln := range s.listeners {
+		out = append(out, ln.Addr())
+	}
+	return out
+}
+
+func (s *Server) acceptLoop(ln net.Listener) error {
+	var delay time.Duration
+	for {
+		nc, err := ln.Accept()
+		if err != nil {
+			if s.closing.Load() {
+				return nil
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
+				time.Sleep(delay)
+				continue
+			}
+			return err
+		}
+		delay = 0
+		s.connWG.Add(1)
+		go func() {
+			defer s.connWG.Done()
+			s.serveConn(nc)
+		}()
+	}
+}
+
+// Shutdown stops accepting connections, lets each connection finish the
+// batch it is running and flush its replies, then closes them and stops
+// background work. It returns ctx.Err() if that takes longer than ctx.
+func (s *Server) Shutdown(ctx context.Context) error {
+	var err error
+	s.shutOnce.Do(func() {
+		s.closing.Store(true)
+		s.lnMu.Lock()
+		for _, ln := range s.listeners {
+			ln.Close()
+		}
+		s.lnMu.Unlock()
+		// Wake every reader; a connection in the middle of a batch finishes
+		// it and writes its replies before it sees the deadline.
+		s.mu.Lock()
+		for _, c := range s.clients {
+			c.nc.SetReadDeadline(time.Now())
+		}
+		s.mu.Unlock()
+		close(s.done)
+		waited := make(chan struct{})
+		go func() {
+			s.connWG.Wait()
+			s.bgWG.Wait()
+			close(waited)
+		}()
+		select {
+		case <-waited:
+		case <-ctx.Done():
+			err = ctx.Err()
+			s.mu.Lock()
+			for _, c := range s.clients {
+				c.nc.Close()
+			}
+			s.mu.Unlock()
+		}
+		s.log.Info("server stopped")
+	})
+	return err
+}
+
+// cron runs periodic background work: active expiry and table rehashing,
+// ten times a second like Redis's default hz.
+func (s *Server) cron() {
+	defer s.bgWG.Done()
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	cycle := expire.Cycle{Target: lockedKeyspace{s}}
+	for {
+		select {
+		case <-s.done:
+			return
+		case <-t.C:
+			cycle.Run(25 * time.Millisecond)
+			s.mu.Lock()
+			for i := 0; i < s.ks.NumDBs(); i++ {
+				s.ks.DB(i).RehashStep(100)
+			}
+			s.mu.Unlock()
+		}
+	}
+}
+
+// lockedKeyspace adapts the keyspace to expire.Target, taking the server
+// lock for each sampling round.
+type lockedKeyspace struct{ s *Server }
+
+func (l lockedKeyspace) NumDBs() int { return l.s.ks.NumDBs() }
+
+func (l lockedKeyspace) ExpireSample(db, n int) (sampled, expired int) {
+	l.s.mu.Lock()
+	defer l.s.mu.Unlock()
+	return l.s.ks.DB(db).ExpireSample(n)
+}
+
+// requestShutdown is called by the SHUTDOWN command (under mu).
+func (s *Server) requestShutdown() {
+	select {
+	case <-s.shutdownReq:
+	default:
+		close(s.shutdownReq)
+	}
+}
+
+// SetConfigFile records the config file path (CONFIG REWRITE, INFO).
+func (s *Server) SetConfigFile(path string) { s.configFile = path }
+
+func (s *Server) runID() string { return s.runIDValue }
+
+// pid is reported by INFO server.
+var pid = os.Getpid()
