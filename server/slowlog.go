@@ -6,7 +6,6 @@ import (
 	"github.com/aikv/aikv/server/command"
 )
 
-
 // slowlog keeps the newest entries first, guarded by Server.mu.
 type slowlog struct {
 	entries []command.SlowlogEntry

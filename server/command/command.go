@@ -12,23 +12,23 @@ import (
 type Flags uint64
 
 const (
-	Write         Flags = 1 << iota // may modify the keyspace
-	ReadOnly                        // only reads the keyspace
-	DenyOOM                         // may grow memory; refused over maxmemory
-	Admin                           // administrative command
-	PubSub                          // pub/sub related
-	NoScript                        // not allowed inside scripts
-	Blocking                        // may block the client
-	Loading                         // allowed while the dataset is loading
-	Stale                           // allowed on a stale replica
-	SkipMonitor                     // not shown to MONITOR
-	SkipSlowlog                     // not logged to the slowlog
-	Fast                            // O(1) or O(log n)
-	NoAuth                          // allowed before AUTH
-	MayReplicate                    // may produce replication traffic
-	NoMulti                         // not allowed inside MULTI
-	AllowBusy                       // allowed while a script is busy
-	MovableKeys                     // key positions depend on the arguments (set by the table when KeysFunc is given)
+	Write        Flags = 1 << iota // may modify the keyspace
+	ReadOnly                       // only reads the keyspace
+	DenyOOM                        // may grow memory; refused over maxmemory
+	Admin                          // administrative command
+	PubSub                         // pub/sub related
+	NoScript                       // not allowed inside scripts
+	Blocking                       // may block the client
+	Loading                        // allowed while the dataset is loading
+	Stale                          // allowed on a stale replica
+	SkipMonitor                    // not shown to MONITOR
+	SkipSlowlog                    // not logged to the slowlog
+	Fast                           // O(1) or O(log n)
+	NoAuth                         // allowed before AUTH
+	MayReplicate                   // may produce replication traffic
+	NoMulti                        // not allowed inside MULTI
+	AllowBusy                      // allowed while a script is busy
+	MovableKeys                    // key positions depend on the arguments (set by the table when KeysFunc is given)
 )
 
 var flagNames = []struct {
