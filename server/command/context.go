@@ -74,10 +74,29 @@ type Client struct {
 	Kill bool
 	// Monitor is set by MONITOR.
 	Monitor bool
+	// Block, when set by a handler, asks the dispatcher to park the
+	// client until one of the keys is modified or the timeout passes
+	// (see Context.Block). The dispatcher clears it.
+	Block *BlockRequest
+	// InMulti is set while the client is queuing or executing MULTI; a
+	// script run sets NoBlock too. Blocking commands then act as their
+	// non-blocking forms.
+	InMulti, NoBlock bool
 	// Flags are free-form letters for CLIENT LIST "flags=" (e.g. "N").
 	Flags string
 	// Stats for CLIENT LIST.
 	QueryBufLen, OutBufLen int
+}
+
+// BlockRequest describes what a blocked client waits for.
+type BlockRequest struct {
+	// Keys are copies of the keys waited on, in the selected DB.
+	Keys [][]byte
+	// Deadline is when to give up; zero means never.
+	Deadline time.Time
+	// NullArrayOnTimeout selects the timeout reply: a null array (BLPOP,
+	// BZPOPMIN, BLMPOP...) or a null bulk (BLMOVE, BRPOPLPUSH).
+	NullArrayOnTimeout bool
 }
 
 // ReplyMode is the CLIENT REPLY setting.
@@ -156,6 +175,33 @@ type Context struct {
 
 // Name returns the command name in lower case as registered (for errors).
 func (c *Context) Name() string { return c.Spec.Name }
+
+// Block parks the client: the dispatcher re-runs this same command (same
+// arguments) whenever one of keys is modified, in first-come first-served
+// order among clients blocked on that key, until the handler replies
+// instead of calling Block again, or until timeout (0 = forever) passes,
+// when the client gets the null reply. A handler calls Block instead of
+// replying. Inside MULTI or a script a client cannot block: Block then
+// writes the timeout reply at once, which is how Redis's blocking
+// commands behave there.
+func (c *Context) Block(keys [][]byte, timeout time.Duration, nullArray bool) {
+	if c.Client.InMulti || c.Client.NoBlock {
+		if nullArray {
+			c.W.NullArray()
+		} else {
+			c.W.Null()
+		}
+		return
+	}
+	req := &BlockRequest{NullArrayOnTimeout: nullArray}
+	for _, k := range keys {
+		req.Keys = append(req.Keys, append([]byte(nil), k...))
+	}
+	if timeout > 0 {
+		req.Deadline = time.Now().Add(timeout)
+	}
+	c.Client.Block = req
+}
 
 // Select switches the client's database.
 func (c *Context) Select(db int) {

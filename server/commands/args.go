@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aikv/aikv/datastructs"
 	"github.com/aikv/aikv/server/command"
@@ -92,6 +93,26 @@ func parseFloat(b []byte) (float64, bool) {
 
 func isSpaceByte(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+}
+
+// timeoutArg parses a blocking command's timeout in seconds (decimals
+// allowed; 0 means forever) with Redis's errors. ok is false when the
+// error was sent.
+func timeoutArg(c *command.Context, b []byte) (time.Duration, bool) {
+	f, ok := parseFloat(b)
+	if !ok || math.IsInf(f, 0) {
+		c.W.Error(command.ErrTimeoutInvalid)
+		return 0, false
+	}
+	if f < 0 {
+		c.W.Error(command.ErrTimeoutNegative)
+		return 0, false
+	}
+	d := time.Duration(f * float64(time.Second))
+	if f > 0 && d < time.Millisecond {
+		d = time.Millisecond
+	}
+	return d, true
 }
 
 // eq reports whether arg equals the lower-case word, case-insensitively.
