@@ -8,7 +8,9 @@ import (
 )
 
 // Observer is told about changes made through the keyspace. Methods are
-// called with the keyspace lock held and must not call back into it.
+// called with the keyspace lock held and must not call back into it. The
+// key string may alias a caller's buffer: an observer that keeps it must
+// copy it.
 type Observer interface {
 	// KeyModified is called after any change to a key's value or TTL,
 	// including deletion (WATCH, client-side caching).
@@ -159,13 +161,16 @@ func (db *DB) lookup(key string) *Entry {
 func (db *DB) expire(key string) {
 	k := key
 	if db.ks.observer != nil {
-		// key may alias the caller's buffer; observers keep it.
+		// key may be the table's own string, about to be dropped; keep
+		// a copy for the observer.
 		k = string([]byte(key))
 	}
 	db.delete(key)
 	db.ks.Stats.ExpiredKeys++
+	db.ks.Dirty++
 	if db.ks.observer != nil {
 		db.ks.observer.KeyExpired(db.index, k)
+		db.ks.observer.KeyModified(db.index, k)
 	}
 }
 
@@ -205,7 +210,7 @@ func (db *DB) Exists(key []byte) bool { return db.lookup(bstr(key)) != nil }
 func (db *DB) Modified(key []byte) {
 	db.ks.Dirty++
 	if db.ks.observer != nil {
-		db.ks.observer.KeyModified(db.index, string(key))
+		db.ks.observer.KeyModified(db.index, bstr(key))
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"strconv"
+	"sync/atomic"
 	"strings"
 	"time"
 
@@ -26,6 +27,12 @@ type conn struct {
 	// backing arrays for their argument lists.
 	batch   [][][]byte
 	argBufs [][][]byte
+
+	// parked is non-nil while the client waits in a blocking command.
+	parked *parked
+	// stopRead tells the reader run while parked that the deadline it
+	// sees is a stop request, not an error.
+	stopRead atomic.Bool
 }
 
 const protectedModeError = "-DENIED Redis is running in protected mode because protected " +
@@ -115,6 +122,17 @@ func (c *conn) loop() {
 		batch, perr := c.parseBatch()
 		if len(batch) > 0 {
 			c.s.execBatch(c, batch)
+			for c.parked != nil {
+				// Wait (sending what came before the blocking command),
+				// then run the rest of the batch, which may block again.
+				pending, alive := c.waitParked()
+				if !alive {
+					return
+				}
+				if len(pending) > 0 {
+					c.s.execBatch(c, pending)
+				}
+			}
 		}
 		if perr != nil {
 			var pe *resp.ProtocolError
@@ -226,7 +244,7 @@ func (c *conn) clientInfo(now time.Time) string {
 	b.WriteString(" flags=" + flags)
 	b.WriteString(" db=" + strconv.Itoa(cl.DB))
 	b.WriteString(" sub=0 psub=0 ssub=0 multi=-1")
-	b.WriteString(" qbuf=" + strconv.Itoa(c.rd.Buffered()) + " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0")
+	b.WriteString(" qbuf=" + strconv.Itoa(cl.QueryBufLen) + " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0")
 	b.WriteString(" obl=0 oll=0 omem=0 tot-mem=0 events=r")
 	b.WriteString(" cmd=" + orNULL(cl.LastCmd))
 	b.WriteString(" user=default redir=-1")

@@ -22,11 +22,19 @@ func (s *Server) execBatch(c *conn, batch [][][]byte) {
 	defer s.mu.Unlock()
 	now := time.Now()
 	c.client.LastActive = now
-	for _, args := range batch {
+	c.client.QueryBufLen = c.rd.Buffered()
+	for i, args := range batch {
 		if c.client.Kill {
 			return
 		}
 		s.call(c, args)
+		if c.client.Block != nil {
+			s.park(c, args, batch[i+1:])
+			return
+		}
+		if len(s.blocking.ready) > 0 {
+			s.serveReady()
+		}
 		if c.client.CloseAfterReply {
 			return
 		}

@@ -75,7 +75,7 @@ func (s *Server) infoClients(b *strings.Builder) {
 	field(b, "maxclients", s.cfg.MaxClients)
 	field(b, "client_recent_max_input_buffer", 0)
 	field(b, "client_recent_max_output_buffer", 0)
-	field(b, "blocked_clients", 0)
+	field(b, "blocked_clients", s.blocking.count)
 	field(b, "tracking_clients", 0)
 	field(b, "clients_in_timeout_table", 0)
 }

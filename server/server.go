@@ -34,6 +34,8 @@ type Server struct {
 	clients map[int64]*conn
 	stats   stats
 	slowlog slowlog
+	// blocking tracks clients parked in blocking commands.
+	blocking blocking
 
 	nextClientID atomic.Int64
 	numClients   atomic.Int64
@@ -73,6 +75,8 @@ func New(cfg *config.Config, table *command.Table, log *slog.Logger) *Server {
 	rand.Read(id[:])
 	s.runIDValue = hex.EncodeToString(id[:])
 	s.ks = datastructs.New(datastructs.Options{Databases: cfg.Databases})
+	s.ks.SetObserver(s)
+	s.blocking.init()
 	s.stats.init(table)
 	s.slowlog.init()
 	return s
