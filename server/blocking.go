@@ -48,8 +48,8 @@ type parked struct {
 	// writer then belongs to whoever serves the client, under Server.mu,
 	// until the wake-up.
 	before []byte
-	wake    chan struct{}
-	done    bool // unparked (served, timed out, unblocked)
+	wake   chan struct{}
+	done   bool // unparked (served, timed out, unblocked)
 }
 
 func (b *blocking) init() {

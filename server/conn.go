@@ -4,8 +4,8 @@ import (
 	"errors"
 	"net"
 	"strconv"
-	"sync/atomic"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/aikv/aikv/server/command"
