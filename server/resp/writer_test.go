@@ -1,0 +1,37 @@
+package resp
+
+import (
+	"math"
+	"testing"
+)
+
+func TestWriterRESP2AndRESP3(t *testing.T) {
+	cases := []struct {
+		name   string
+		write  func(w *Writer)
+		r2, r3 string
+	}{
+		{"null", func(w *Writer) { w.Null() }, "$-1\r\n", "_\r\n"},
+		{"nullarray", func(w *Writer) { w.NullArray() }, "*-1\r\n", "_\r\n"},
+		{"map", func(w *Writer) { w.Map(1); w.BulkString("a"); w.Int(1) }, "*2\r\n$1\r\na\r\n:1\r\n", "%1\r\n$1\r\na\r\n:1\r\n"},
+		{"set", func(w *Writer) { w.Set(0) }, "*0\r\n", "~0\r\n"},
+		{"double", func(w *Writer) { w.Double(1.1) }, "$18\r\n1.1000000000000001\r\n", ",1.1000000000000001\r\n"},
+		{"inf", func(w *Writer) { w.Double(math.Inf(-1)) }, "$4\r\n-inf\r\n", ",-inf\r\n"},
+		{"bool", func(w *Writer) { w.Bool(true) }, ":1\r\n", "#t\r\n"},
+		{"verbatim", func(w *Writer) { w.Verbatim("txt", "hi") }, "$2\r\nhi\r\n", "=6\r\ntxt:hi\r\n"},
+		{"error", func(w *Writer) { w.Error("ERR a\r\nb") }, "-ERR a  b\r\n", "-ERR a  b\r\n"},
+	}
+	for _, c := range cases {
+		for _, proto := range []int{2, 3} {
+			w := &Writer{Protocol: proto}
+			c.write(w)
+			want := c.r2
+			if proto == 3 {
+				want = c.r3
+			}
+			if string(w.B) != want {
+				t.Errorf("%s RESP%d: got %q want %q", c.name, proto, w.B, want)
+			}
+		}
+	}
+}
