@@ -72,9 +72,6 @@ func (s *Server) KeyModified(db int, key string) {
 	}
 }
 
-// KeyExpired implements datastructs.Observer.
-func (s *Server) KeyExpired(db int, key string) {}
-
 func copyArgs(args [][]byte) [][]byte {
 	out := make([][]byte, len(args))
 	for i, a := range args {
@@ -157,13 +154,19 @@ func (s *Server) retryParked(w *conn) {
 	ctx.Args = p.args
 	ctx.Spec = spec
 	ctx.DB = s.ks.DB(w.client.DB)
+	ctx.Effects.Custom = false
+	ctx.Effects.List = ctx.Effects.List[:0]
+	dirty := s.ks.Dirty
 	spec.Handler(ctx)
 	if w.client.Block != nil {
 		// Still nothing for it: stay parked, same place, same deadline.
 		w.client.Block = nil
 		return
 	}
+	s.collectEffects(ctx, spec, p.args, w.client.DB, dirty)
 	s.unpark(w)
+	// Its reply must wait for the record of the batch that served it.
+	s.servedInBatch = append(s.servedInBatch, w)
 }
 
 // UnblockClient implements CLIENT UNBLOCK: it unparks the client with the

@@ -28,6 +28,9 @@ type conn struct {
 	batch   [][][]byte
 	argBufs [][][]byte
 
+	// waitSeq is the log record this connection's pending replies depend
+	// on (0: none); set under Server.mu, consumed before flushing.
+	waitSeq uint64
 	// parked is non-nil while the client waits in a blocking command.
 	parked *parked
 	// stopRead tells the reader run while parked that the deadline it
@@ -201,7 +204,14 @@ func (c *conn) parseBatch() ([][][]byte, error) {
 	return c.batch, nil
 }
 
+// flush sends the buffered replies, after the writes they acknowledge
+// are durable by the configured policy. If the log cannot be written the
+// replies are not sent and the connection is closed: nothing is
+// acknowledged that is not in the log.
 func (c *conn) flush() error {
+	if err := c.waitDurable(); err != nil {
+		return err
+	}
 	if len(c.w.B) == 0 {
 		return nil
 	}

@@ -23,6 +23,7 @@ func (s *Server) execBatch(c *conn, batch [][][]byte) {
 	now := time.Now()
 	c.client.LastActive = now
 	c.client.QueryBufLen = c.rd.Buffered()
+	defer s.endBatch(c)
 	for i, args := range batch {
 		if c.client.Kill {
 			return
@@ -39,6 +40,22 @@ func (s *Server) execBatch(c *conn, batch [][][]byte) {
 			return
 		}
 	}
+}
+
+// endBatch logs the batch's effects as one record and makes every reply
+// that depends on it wait for it. Caller holds s.mu.
+func (s *Server) endBatch(c *conn) {
+	if s.persist.log == nil {
+		s.servedInBatch = s.servedInBatch[:0]
+		return
+	}
+	if seq := s.commitEffects(); seq != 0 {
+		c.waitSeq = seq
+		for _, w := range s.servedInBatch {
+			w.waitSeq = seq
+		}
+	}
+	s.servedInBatch = s.servedInBatch[:0]
 }
 
 // call dispatches one command. Caller holds s.mu.
@@ -100,14 +117,26 @@ func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) {
 		c.w.Error(command.ErrLoading)
 		return
 	}
+	if run.Flags.Has(command.Write) && s.persist.writeErr != nil {
+		run.Stats.RejectedCalls++
+		c.w.Error(s.misconf())
+		return
+	}
 	ctx := &c.ctx
 	ctx.Args = args
 	ctx.Spec = run
-	ctx.DB = s.ks.DB(c.client.DB)
+	db := c.client.DB
+	ctx.DB = s.ks.DB(db)
+	ctx.Effects.Custom = false
+	ctx.Effects.List = ctx.Effects.List[:0]
+	dirty := s.ks.Dirty
 	errsBefore := c.w.Errors
 	start := time.Now()
 	run.Handler(ctx)
 	dur := time.Since(start)
+	if c.client.Block == nil {
+		s.collectEffects(ctx, run, args, db, dirty)
+	}
 	run.Stats.Calls++
 	run.Stats.Usec += dur.Microseconds()
 	if c.w.Errors != errsBefore {

@@ -36,6 +36,11 @@ type Server struct {
 	slowlog slowlog
 	// blocking tracks clients parked in blocking commands.
 	blocking blocking
+	// servedInBatch lists parked clients served during the current batch;
+	// they wait for the batch's log record before replying.
+	servedInBatch []*conn
+	// persist is the append-only log state.
+	persist persistence
 
 	nextClientID atomic.Int64
 	numClients   atomic.Int64
@@ -239,7 +244,13 @@ func (l lockedKeyspace) NumDBs() int { return l.s.ks.NumDBs() }
 func (l lockedKeyspace) ExpireSample(db, n int) (sampled, expired int) {
 	l.s.mu.Lock()
 	defer l.s.mu.Unlock()
-	return l.s.ks.DB(db).ExpireSample(n)
+	sampled, expired = l.s.ks.DB(db).ExpireSample(n)
+	if l.s.persist.log != nil {
+		// The DELs of actively expired keys form their own record; no
+		// client waits for it.
+		l.s.commitEffects()
+	}
+	return sampled, expired
 }
 
 // requestShutdown is called by the SHUTDOWN command (under mu).

@@ -171,6 +171,52 @@ type Context struct {
 	// DB is KS.DB(Client.DB), resolved by the dispatcher.
 	DB     *datastructs.DB
 	Server Server
+
+	// Effects collects what the current command logs (see Propagate).
+	// Owned by the dispatcher, which resets it per command.
+	Effects Effects
+}
+
+// Effect is one command as it goes to the append-only log: the arguments
+// and the database they apply to.
+type Effect struct {
+	DB   int
+	Args [][]byte
+}
+
+// Effects is what one command contributes to the log.
+type Effects struct {
+	// Custom is set when the handler called Propagate; otherwise a write
+	// command that changed the dataset is logged as it was sent.
+	Custom bool
+	List   []Effect
+}
+
+// Propagate logs args (copied) in place of the command as sent. A handler
+// calls it when replaying the original request would not reproduce its
+// effect: relative times (EXPIRE -> PEXPIREAT, SET EX -> SET PXAT),
+// randomness (SPOP -> SREM), floating point (INCRBYFLOAT -> SET KEEPTTL),
+// blocking (BLPOP -> LPOP). It may be called several times; calling it
+// with no arguments only marks the command as logging nothing of itself.
+func (c *Context) Propagate(args ...[]byte) {
+	c.Effects.Custom = true
+	if len(args) == 0 {
+		return
+	}
+	cp := make([][]byte, len(args))
+	for i, a := range args {
+		cp[i] = append([]byte(nil), a...)
+	}
+	c.Effects.List = append(c.Effects.List, Effect{DB: c.Client.DB, Args: cp})
+}
+
+// PropagateStrings is Propagate for string arguments.
+func (c *Context) PropagateStrings(args ...string) {
+	b := make([][]byte, len(args))
+	for i, a := range args {
+		b[i] = []byte(a)
+	}
+	c.Propagate(b...)
 }
 
 // Name returns the command name in lower case as registered (for errors).

@@ -1,0 +1,217 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aikv/aikv/aof"
+	"github.com/aikv/aikv/server/command"
+	"github.com/aikv/aikv/server/resp"
+)
+
+// commandLog is the append-only log as the server uses it; *aof.Log
+// implements it, tests may fake it.
+//
+// Write path (see also dispatch.go): under s.mu, each command's effects
+// are collected; at the end of a batch they become one record, appended
+// (in memory, no I/O) and given the next sequence number. The connection
+// releases the lock, then waits until that sequence is written to the OS
+// (everysec, no) or written and fsynced (always) — concurrent connections
+// share the writes and fsyncs — and only then sends its replies. So a
+// reply is never seen before its write is as durable as the policy
+// promises, and a record holds a whole batch, MULTI block or script:
+// replay never sees half of one.
+type commandLog interface {
+	Append(rec aof.Record) uint64
+	Wait(seq uint64) error
+	Replay(from uint64, fn func(seq uint64, rec aof.Record) error) error
+	Close() error
+}
+
+// persistence is the server's durability state, guarded by Server.mu.
+type persistence struct {
+	log commandLog
+	// effects collects the current batch's effects while logging is on.
+	effects []aof.Cmd
+	// writeErr is set when the log could not be written; write commands
+	// are refused with MISCONF until a write succeeds again.
+	writeErr error
+	// loading progress for INFO.
+	loadingStart  time.Time
+	loadedRecords int64
+	loadErr       error
+}
+
+// logging reports whether effects are being recorded. Caller holds s.mu.
+func (s *Server) logging() bool { return s.persist.log != nil && !s.ks.Loading }
+
+// addEffect records one effect of the current batch. Caller holds s.mu.
+func (s *Server) addEffect(db int, args [][]byte) {
+	s.persist.effects = append(s.persist.effects, aof.Cmd{DB: db, Args: args})
+}
+
+// KeyExpired implements datastructs.Observer: an expired key is logged as
+// DEL so replay never depends on the clock.
+func (s *Server) KeyExpired(db int, key string) {
+	if s.logging() {
+		s.addEffect(db, [][]byte{[]byte("DEL"), []byte(key)})
+	}
+}
+
+// collectEffects runs after a handler: it moves what the handler logged,
+// or the command as sent if it was a write that changed the dataset, into
+// the batch's effects. Caller holds s.mu.
+func (s *Server) collectEffects(ctx *command.Context, spec *command.Spec, args [][]byte, db int, dirtyBefore int64) {
+	if !s.logging() {
+		return
+	}
+	if ctx.Effects.Custom {
+		for _, e := range ctx.Effects.List {
+			s.addEffect(e.DB, e.Args)
+		}
+		return
+	}
+	if spec.Flags.Has(command.Write) && s.ks.Dirty != dirtyBefore {
+		s.addEffect(db, copyArgs(args))
+	}
+}
+
+// commitEffects turns the batch's effects into one log record and
+// returns its sequence number (0 if there was nothing to log). Caller
+// holds s.mu.
+func (s *Server) commitEffects() uint64 {
+	if len(s.persist.effects) == 0 {
+		return 0
+	}
+	seq := s.persist.log.Append(aof.Record{Time: s.ks.Now(), Cmds: s.persist.effects})
+	s.persist.effects = nil
+	return seq
+}
+
+// waitDurable waits for the connection's last record to be as durable as
+// the policy requires. A failure puts the server in the MISCONF state.
+func (c *conn) waitDurable() error {
+	seq := c.waitSeq
+	if seq == 0 {
+		return nil
+	}
+	c.waitSeq = 0
+	log := c.s.persistLog()
+	if log == nil {
+		return nil
+	}
+	err := log.Wait(seq)
+	c.s.mu.Lock()
+	if err != nil {
+		c.s.persist.writeErr = err
+		c.s.log.Error("append-only log write failed", "err", err)
+	} else if c.s.persist.writeErr != nil {
+		c.s.persist.writeErr = nil
+		c.s.log.Info("append-only log writes recovered")
+	}
+	c.s.mu.Unlock()
+	return err
+}
+
+func (s *Server) persistLog() commandLog {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.persist.log
+}
+
+// misconf returns the MISCONF error for write commands, or "".
+func (s *Server) misconf() string {
+	if s.persist.writeErr == nil {
+		return ""
+	}
+	msg := s.persist.writeErr.Error()
+	var pe interface{ Unwrap() error }
+	if errors.As(s.persist.writeErr, &pe) && pe.Unwrap() != nil {
+		msg = pe.Unwrap().Error()
+	}
+	return "MISCONF Errors writing to the AOF file: " + msg
+}
+
+// replayLog loads the log into the keyspace. It runs with ks.Loading set;
+// clients meanwhile get LOADING errors. It takes the lock for chunks of
+// records so INFO and PING keep answering.
+func (s *Server) replayLog(log commandLog) error {
+	s.mu.Lock()
+	s.ks.Loading = true
+	s.persist.loadingStart = time.Now()
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.ks.Loading = false
+		s.mu.Unlock()
+	}()
+
+	rc := &replayer{s: s}
+	rc.ctx = command.Context{W: &rc.w, Client: &rc.client, KS: s.ks, Server: s}
+	rc.client = command.Client{Authed: true, NoBlock: true, Proto: 2}
+	const chunk = 1024
+	n := 0
+	locked := false
+	err := log.Replay(1, func(seq uint64, rec aof.Record) error {
+		if !locked {
+			s.mu.Lock()
+			locked = true
+		}
+		for _, cmd := range rec.Cmds {
+			if err := rc.apply(cmd); err != nil {
+				return fmt.Errorf("record %d: %w", seq, err)
+			}
+		}
+		s.persist.loadedRecords++
+		n++
+		if n%chunk == 0 {
+			s.mu.Unlock()
+			locked = false
+		}
+		return nil
+	})
+	if locked {
+		s.mu.Unlock()
+	}
+	return err
+}
+
+// replayer applies logged commands through the normal handlers.
+type replayer struct {
+	s      *Server
+	w      resp.Writer
+	client command.Client
+	ctx    command.Context
+}
+
+func (r *replayer) apply(cmd aof.Cmd) error {
+	if len(cmd.Args) == 0 {
+		return errors.New("empty command")
+	}
+	spec := r.s.table.Lookup(cmd.Args[0])
+	if spec == nil {
+		return fmt.Errorf("unknown command %q", cmd.Args[0])
+	}
+	run, ok := r.s.table.Resolve(spec, cmd.Args)
+	if !ok || !run.CheckArity(len(cmd.Args)) {
+		return fmt.Errorf("malformed command %q", cmd.Args[0])
+	}
+	if cmd.DB < 0 || cmd.DB >= r.s.ks.NumDBs() {
+		return fmt.Errorf("database %d out of range", cmd.DB)
+	}
+	r.ctx.Select(cmd.DB)
+	r.ctx.Args = cmd.Args
+	r.ctx.Spec = run
+	r.ctx.Effects = command.Effects{}
+	r.w.Reset()
+	errs := r.w.Errors
+	run.Handler(&r.ctx)
+	if r.w.Errors != errs {
+		// A logged effect that fails on replay means the log and the
+		// handlers disagree; keep going like Redis does for errors in
+		// an AOF, but say so.
+		r.s.log.Warn("replayed command returned an error", "cmd", string(cmd.Args[0]), "err", r.w.LastError)
+	}
+	return nil
+}
