@@ -51,8 +51,7 @@ func testTable() *command.Table {
 
 func startTestServer(t *testing.T) (*Server, string) {
 	t.Helper()
-	cfg := config.Default()
-	srv := New(cfg, testTable(), nil)
+	srv := New(defaultTestConfig(), testTable(), nil)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -64,6 +63,12 @@ func startTestServer(t *testing.T) (*Server, string) {
 		srv.Shutdown(ctx)
 	})
 	return srv, ln.Addr().String()
+}
+
+func defaultTestConfig() *config.Config {
+	cfg := config.Default()
+	cfg.AppendOnly = false
+	return cfg
 }
 
 type testConn struct {
