@@ -1,6 +1,8 @@
 package commands
 
 import (
+	"time"
+
 	"github.com/aikv/aikv/datastructs/list"
 	"github.com/aikv/aikv/server/command"
 )
@@ -574,7 +576,7 @@ func blmove(c *command.Context) {
 		return
 	}
 	if !move(c, c.Args[1], c.Args[2], from, to) {
-		c.Block(c.Args[1:2], timeout, false)
+		blockMove(c, timeout)
 	}
 }
 
@@ -584,8 +586,20 @@ func brpoplpush(c *command.Context) {
 		return
 	}
 	if !move(c, c.Args[1], c.Args[2], false, true) {
-		c.Block(c.Args[1:2], timeout, false)
+		blockMove(c, timeout)
 	}
+}
+
+// blockMove blocks BLMOVE or BRPOPLPUSH on its source key. Redis wart
+// kept: where the client cannot block (MULTI, scripts) the reply is a null
+// bulk, but a real timeout replies with a null array ("*-1" in RESP2), as
+// for every list blocking command (checked against redis-server 7.0.15).
+func blockMove(c *command.Context, timeout time.Duration) {
+	if c.Client.InMulti || c.Client.NoBlock {
+		c.W.Null()
+		return
+	}
+	c.Block(c.Args[1:2], timeout, true)
 }
 
 // bpop implements BLPOP and BRPOP: pop from the first non-empty list and
