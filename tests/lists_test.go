@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"testing"
@@ -208,6 +209,115 @@ func checkListBlocking(t *testing.T, h *Handle) {
 	} {
 		if got := c.Do(tc.args...).String(); got != tc.want {
 			t.Errorf("%v timed out with %s, want %s", tc.args, got, tc.want)
+		}
+	}
+}
+
+// TestListsRandomAgainstRedis sends the same random stream of list
+// commands to AiKv and Redis and compares every reply. Lists grow to a few
+// hundred elements so several internal nodes are involved.
+func TestListsRandomAgainstRedis(t *testing.T) {
+	redisConn := StartRedis(t).Raw(t)
+	aikvConn := StartServer(t, Options{}).Raw(t)
+	rng := rand.New(rand.NewPCG(42, 1))
+	keys := []string{"ka", "kb", "kc"}
+	key := func() string { return keys[rng.IntN(len(keys))] }
+	val := func() string { return strconv.Itoa(rng.IntN(20)) }
+	idx := func() string { return strconv.Itoa(rng.IntN(600) - 300) }
+	side := func() string { return []string{"LEFT", "RIGHT", "left"}[rng.IntN(3)] }
+	mismatches := 0
+	for i := 0; i < 5000; i++ {
+		var args []string
+		switch op := rng.IntN(22); op {
+		case 0, 1, 2:
+			args = []string{"RPUSH", key()}
+			for n := rng.IntN(20) + 1; n > 0; n-- {
+				args = append(args, val())
+			}
+		case 3, 4:
+			args = []string{"LPUSH", key()}
+			for n := rng.IntN(20) + 1; n > 0; n-- {
+				args = append(args, val())
+			}
+		case 5:
+			args = []string{[]string{"LPUSHX", "RPUSHX"}[rng.IntN(2)], key(), val()}
+		case 6:
+			args = []string{"LPOP", key()}
+			if rng.IntN(2) == 0 {
+				args = append(args, strconv.Itoa(rng.IntN(5)))
+			}
+		case 7:
+			args = []string{"RPOP", key()}
+			if rng.IntN(2) == 0 {
+				args = append(args, strconv.Itoa(rng.IntN(5)))
+			}
+		case 8:
+			args = []string{"LRANGE", key(), idx(), idx()}
+		case 9:
+			args = []string{"LINDEX", key(), idx()}
+		case 10:
+			args = []string{"LSET", key(), idx(), val()}
+		case 11:
+			args = []string{"LREM", key(), strconv.Itoa(rng.IntN(7) - 3), val()}
+		case 12:
+			if rng.IntN(4) == 0 { // trims shrink fast: make them rarer
+				args = []string{"LTRIM", key(), strconv.Itoa(rng.IntN(20) - 5), strconv.Itoa(-rng.IntN(20) - 1)}
+			} else {
+				args = []string{"LLEN", key()}
+			}
+		case 13:
+			args = []string{"LINSERT", key(), []string{"BEFORE", "AFTER"}[rng.IntN(2)], val(), val()}
+		case 14:
+			args = []string{"LPOS", key(), val()}
+			if rng.IntN(2) == 0 {
+				args = append(args, "RANK", strconv.Itoa(rng.IntN(7)-3))
+			}
+			if rng.IntN(2) == 0 {
+				args = append(args, "COUNT", strconv.Itoa(rng.IntN(4)))
+			}
+			if rng.IntN(3) == 0 {
+				args = append(args, "MAXLEN", strconv.Itoa(rng.IntN(100)))
+			}
+		case 15:
+			args = []string{"LMOVE", key(), key(), side(), side()}
+		case 16:
+			args = []string{"RPOPLPUSH", key(), key()}
+		case 17:
+			args = []string{"LMPOP", "2", key(), key(), side(), "COUNT", strconv.Itoa(rng.IntN(5) + 1)}
+		case 18:
+			args = []string{"BLPOP", key(), key(), "0"}
+		case 19:
+			args = []string{"BRPOP", key(), "0"}
+		case 20:
+			args = []string{"BLMOVE", key(), key(), side(), side(), "0"}
+		default:
+			args = []string{"BLMPOP", "0", "3", "ka", "kb", "kc", side()}
+		}
+		if args[0][0] == 'B' {
+			// Only run a blocking command when it cannot block: Redis
+			// would wait forever otherwise.
+			if args[0] == "BLMPOP" {
+				if redisConn.Do("EXISTS", "ka", "kb", "kc").Str == "0" {
+					continue
+				}
+			} else if redisConn.Do("EXISTS", args[1]).Str == "0" {
+				continue
+			}
+		}
+		got, want := aikvConn.Do(args...).String(), redisConn.Do(args...).String()
+		if got != want {
+			mismatches++
+			t.Errorf("step %d: %v\n  aikv:  %s\n  redis: %s", i, args, got, want)
+			if mismatches > 10 {
+				t.Fatal("too many mismatches")
+			}
+		}
+	}
+	for _, k := range keys {
+		t.Logf("%s ends with %s elements", k, redisConn.Do("LLEN", k).Str)
+		got, want := aikvConn.Do("LRANGE", k, "0", "-1").String(), redisConn.Do("LRANGE", k, "0", "-1").String()
+		if got != want {
+			t.Errorf("final %s differs:\n  aikv:  %s\n  redis: %s", k, got, want)
 		}
 	}
 }
