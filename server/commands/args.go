@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"bytes"
 	"math"
 	"strconv"
 	"strings"
@@ -100,13 +101,24 @@ func isSpaceByte(c byte) bool {
 // error was sent.
 func timeoutArg(c *command.Context, b []byte) (time.Duration, bool) {
 	f, ok := parseFloat(b)
-	if !ok || math.IsInf(f, 0) {
-		c.W.Error(command.ErrTimeoutInvalid)
-		return 0, false
+	if !ok {
+		// Redis parses a long double, so values past float64's range
+		// (1e400) still parse there, and then overflow below.
+		if g, err := strconv.ParseFloat(string(b), 64); err == nil || !math.IsInf(g, 0) || bytes.ContainsAny(b, "_xXpP") {
+			c.W.Error(command.ErrTimeoutInvalid)
+			return 0, false
+		}
+		f = math.Inf(1)
 	}
-	if f < 0 {
+	// Redis wart kept: it casts seconds*1000 to a long long, and a value
+	// that does not fit (inf, 1e300) comes out negative, so it replies
+	// "timeout is negative" for huge timeouts.
+	if f < 0 || f*1000 >= math.MaxInt64 {
 		c.W.Error(command.ErrTimeoutNegative)
 		return 0, false
+	}
+	if f >= float64(math.MaxInt64/int64(time.Second)) {
+		return math.MaxInt64, true // ~292 years: forever in practice
 	}
 	d := time.Duration(f * float64(time.Second))
 	if f > 0 && d < time.Millisecond {
