@@ -157,7 +157,9 @@ func (s *Server) retryParked(w *conn) {
 	ctx.Effects.Custom = false
 	ctx.Effects.List = ctx.Effects.List[:0]
 	dirty := s.ks.Dirty
+	ctx.Retry = true
 	spec.Handler(ctx)
+	ctx.Retry = false
 	if w.client.Block != nil {
 		// Still nothing for it: stay parked, same place, same deadline.
 		w.client.Block = nil

@@ -94,8 +94,9 @@ type BlockRequest struct {
 	Keys [][]byte
 	// Deadline is when to give up; zero means never.
 	Deadline time.Time
-	// NullArrayOnTimeout selects the timeout reply: a null array (BLPOP,
-	// BZPOPMIN, BLMPOP...) or a null bulk (BLMOVE, BRPOPLPUSH).
+	// NullArrayOnTimeout selects the timeout reply: a null array or a
+	// null bulk. (Redis 7.0 answers a timed-out BLMOVE/BRPOPLPUSH with a
+	// null array too, but with a null bulk inside MULTI: handlers choose.)
 	NullArrayOnTimeout bool
 }
 
@@ -171,6 +172,11 @@ type Context struct {
 	// DB is KS.DB(Client.DB), resolved by the dispatcher.
 	DB     *datastructs.DB
 	Server Server
+
+	// Retry is true when the dispatcher re-runs a parked blocking
+	// command because a key it waits on changed. A handler then treats a
+	// key of the wrong type as empty and blocks again, as Redis does.
+	Retry bool
 
 	// Effects collects what the current command logs (see Propagate).
 	// Owned by the dispatcher, which resets it per command.

@@ -85,7 +85,17 @@ const (
 
 // lookupList returns the list at key (found=false when missing); on a key
 // of another type it replies WRONGTYPE and returns ok=false.
+// When a parked blocking command is re-run, a key that now holds another
+// type counts as empty and the client keeps waiting, as in Redis.
 func lookupList(c *command.Context, key []byte, write bool) (l *list.List, found, ok bool) {
+	if c.Retry {
+		if e := c.DB.LookupWrite(key); e != nil {
+			if l, isList := e.Obj().(*list.List); isList {
+				return l, true, true
+			}
+		}
+		return nil, false, true
+	}
 	return lookupTyped[*list.List](c, key, write)
 }
 
@@ -577,7 +587,9 @@ func blmove(c *command.Context) {
 	}
 	if !move(c, c.Args[1], c.Args[2], from, to) {
 		blockMove(c, timeout)
+		return
 	}
+	c.Propagate([]byte("LMOVE"), c.Args[1], c.Args[2], c.Args[3], c.Args[4])
 }
 
 func brpoplpush(c *command.Context) {
@@ -587,7 +599,9 @@ func brpoplpush(c *command.Context) {
 	}
 	if !move(c, c.Args[1], c.Args[2], false, true) {
 		blockMove(c, timeout)
+		return
 	}
+	c.Propagate([]byte("RPOPLPUSH"), c.Args[1], c.Args[2])
 }
 
 // blockMove blocks BLMOVE or BRPOPLPUSH on its source key. Redis wart
@@ -624,6 +638,12 @@ func bpop(c *command.Context, left bool) {
 		c.W.Bulk(key)
 		c.W.BulkString(v)
 		afterRemove(c, key, l)
+		// Logged as the plain pop it turned into.
+		if left {
+			c.Propagate([]byte("LPOP"), key)
+		} else {
+			c.Propagate([]byte("RPOP"), key)
+		}
 		return
 	}
 	c.Block(keys, timeout, true)
@@ -733,5 +753,8 @@ func blmpop(c *command.Context) {
 	}
 	if !mpop(c, keys, left, count) {
 		c.Block(keys, timeout, true)
+		return
 	}
+	// Logged as LMPOP: the arguments after the timeout are LMPOP's.
+	c.Propagate(append([][]byte{[]byte("LMPOP")}, c.Args[2:]...)...)
 }
