@@ -59,7 +59,7 @@ type Server struct {
 	// configFile is the path the config was loaded from ("" if none).
 	configFile string
 	// logLevel, when set, follows the loglevel parameter (CONFIG SET).
-	logLevel *slog.LevelVar
+	logLevel   *slog.LevelVar
 	runIDValue string
 	// shutdownMode is what the SHUTDOWN command asked for (guarded by mu).
 	shutdownMode command.ShutdownMode

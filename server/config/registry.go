@@ -192,7 +192,6 @@ func (r *Registry) SetRuntime(c *Config, pairs [][2]string, allowProtected bool)
 	return ps, nil
 }
 
-
 // canonicalSpelling is the name Redis reports for a value error: the
 // registered (lower-case) spelling of the name or alias used.
 func canonicalSpelling(used string, p *Param) string {
