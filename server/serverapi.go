@@ -50,9 +50,10 @@ func (s *Server) ConfigRewrite() error {
 	return nil
 }
 
+// ResetStats implements CONFIG RESETSTAT. Like Redis it leaves the slow
+// log alone (SLOWLOG RESET clears that).
 func (s *Server) ResetStats() {
 	s.stats.reset()
-	s.slowlog.reset()
 	s.ks.Stats = datastructs.Stats{}
 }
 

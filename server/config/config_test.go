@@ -463,3 +463,14 @@ func TestRewriteAddsRedisTable(t *testing.T) {
 		t.Fatalf("reload: %v %q", err, c2.RequirePass)
 	}
 }
+
+func TestExampleFileLoads(t *testing.T) {
+	r := NewRegistry()
+	c := Default()
+	if err := r.LoadFile(c, "../../docs/aikv.example.toml"); err != nil {
+		t.Fatal(err)
+	}
+	if d := Default(); !reflect.DeepEqual(c, d) {
+		t.Errorf("the example file claims to show the defaults but differs:\n%+v\n%+v", c, d)
+	}
+}
