@@ -130,7 +130,7 @@ func TestVersionAndHelp(t *testing.T) {
 	}
 }
 
-func TestRequirePass(t *testing.T) {
+func TestConfigSetRequirePass(t *testing.T) {
 	h := StartServer(t, Options{Args: []string{"--appendonly", "no"}})
 	admin := h.Raw(t)
 	if r := admin.Do("CONFIG", "SET", "requirepass", "s3cret"); r.String() != `+"OK"` {
@@ -161,7 +161,7 @@ func TestRequirePass(t *testing.T) {
 	}
 }
 
-func TestMaxClients(t *testing.T) {
+func TestConfigSetMaxClients(t *testing.T) {
 	h := StartServer(t, Options{Args: []string{"--appendonly", "no"}})
 	admin := h.Raw(t)
 	if r := admin.Do("CONFIG", "SET", "maxclients", "2"); r.String() != `+"OK"` {
