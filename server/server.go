@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -57,6 +58,8 @@ type Server struct {
 	shutOnce    sync.Once
 	// configFile is the path the config was loaded from ("" if none).
 	configFile string
+	// logLevel, when set, follows the loglevel parameter (CONFIG SET).
+	logLevel   *slog.LevelVar
 	runIDValue string
 	// shutdownMode is what the SHUTDOWN command asked for (guarded by mu).
 	shutdownMode command.ShutdownMode
@@ -95,8 +98,22 @@ func (s *Server) Keyspace() *datastructs.Keyspace { return s.ks }
 // ListenAndServe listens on every bind address and serves until Shutdown.
 func (s *Server) ListenAndServe() error {
 	var lns []net.Listener
-	for _, host := range s.cfg.Bind {
-		ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(s.cfg.Port)))
+	for _, bind := range s.cfg.Bind {
+		// Redis's bind syntax: "*" is every IPv4 address, "::*" every IPv6
+		// one, and a leading "-" makes the address optional.
+		host, optional := strings.CutPrefix(bind, "-")
+		network := "tcp"
+		switch host {
+		case "*":
+			network, host = "tcp4", "0.0.0.0"
+		case "::*":
+			network, host = "tcp6", "::"
+		}
+		ln, err := net.Listen(network, net.JoinHostPort(host, strconv.Itoa(s.cfg.Port)))
+		if err != nil && optional {
+			s.log.Warn("could not bind optional address", "bind", bind, "err", err)
+			continue
+		}
 		if err != nil {
 			for _, l := range lns {
 				l.Close()
@@ -264,6 +281,10 @@ func (s *Server) requestShutdown() {
 
 // SetConfigFile records the config file path (CONFIG REWRITE, INFO).
 func (s *Server) SetConfigFile(path string) { s.configFile = path }
+
+// SetLogLevelVar gives the server the level of its logger's handler, so
+// CONFIG SET loglevel takes effect at once. Call it before serving.
+func (s *Server) SetLogLevelVar(v *slog.LevelVar) { s.logLevel = v }
 
 func (s *Server) runID() string { return s.runIDValue }
 

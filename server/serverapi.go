@@ -20,37 +20,40 @@ func (s *Server) Table() *command.Table { return s.table }
 
 func (s *Server) ConfigGet(pattern string) [][2]string { return registry.Get(s.cfg, pattern) }
 
-// ConfigSet applies every pair or none: on error the previous values are
-// restored.
-func (s *Server) ConfigSet(pairs [][2]string) error {
-	saved := *s.cfg
-	seen := map[string]bool{}
-	for _, p := range pairs {
-		param := registry.Lookup(p[0])
-		if param == nil {
-			*s.cfg = saved
-			return fmt.Errorf("ERR Unknown option or number of arguments for CONFIG SET - '%s'", p[0])
-		}
-		if seen[param.Name] {
-			*s.cfg = saved
-			return fmt.Errorf("ERR CONFIG SET failed (possibly related to argument '%s') - duplicate parameter", p[0])
-		}
-		seen[param.Name] = true
-		if err := registry.Set(s.cfg, p[0], p[1], false); err != nil {
-			*s.cfg = saved
-			return fmt.Errorf("ERR CONFIG SET failed (possibly related to argument '%s') - %s", p[0], err)
-		}
+// ConfigSet applies every pair or none (config.Registry.SetRuntime), then
+// the runtime effects: the log level changes at once; maxclients,
+// timeout, requirepass, protected-mode and the slow log settings are read
+// where they are used, so they take effect for the next connection,
+// command or AUTH.
+func (s *Server) ConfigSet(pairs [][2]string, local bool) error {
+	allow := s.cfg.EnableProtectedConfigs == "yes" || (s.cfg.EnableProtectedConfigs == "local" && local)
+	if _, err := registry.SetRuntime(s.cfg, pairs, allow); err != nil {
+		return err
+	}
+	if s.logLevel != nil {
+		s.logLevel.Set(config.SlogLevel(s.cfg.LogLevel))
 	}
 	return nil
 }
 
+// ConfigRewrite rewrites the TOML file the server was started with. Like
+// Redis it does the file I/O synchronously, under the server lock.
 func (s *Server) ConfigRewrite() error {
-	return errors.New("ERR The server is running without a config file")
+	if s.configFile == "" {
+		return errors.New("ERR The server is running without a config file")
+	}
+	if err := registry.Rewrite(s.cfg, s.configFile); err != nil {
+		s.log.Warn("CONFIG REWRITE failed", "err", err)
+		return fmt.Errorf("ERR Rewriting config file: %v", err)
+	}
+	s.log.Info("CONFIG REWRITE executed with success")
+	return nil
 }
 
+// ResetStats implements CONFIG RESETSTAT. Like Redis it leaves the slow
+// log alone (SLOWLOG RESET clears that).
 func (s *Server) ResetStats() {
 	s.stats.reset()
-	s.slowlog.reset()
 	s.ks.Stats = datastructs.Stats{}
 }
 

@@ -1,17 +1,26 @@
 // Command aikv-server runs the AiKv server.
 //
 //	aikv-server [path/to/aikv.toml] [--name value ...]
+//	aikv-server --version | -v
+//	aikv-server --help | -h
 //
 // Every setting is accepted as a flag by its Redis name (--port 6380
-// --appendfsync always); flags override the file.
+// --appendfsync always --save "3600 1 300 100"); flags override the file.
+// See docs/configuration.md.
 package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -22,22 +31,55 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "aikv-server:", err)
 		os.Exit(1)
 	}
 }
 
-func run(args []string) error {
-	cfg := config.Default()
+const usage = `Usage: aikv-server [/path/to/aikv.toml] [options]
+       aikv-server -v or --version
+       aikv-server -h or --help
+
+Options are Redis configuration parameters given by name; they override
+the config file:
+       aikv-server --port 6380
+       aikv-server aikv.toml --port 6380 --loglevel verbose
+       aikv-server --save "3600 1 300 100" --appendfsync always
+A parameter takes every following argument up to the next --option.
+
+Defaults: bind 127.0.0.1, port 6379, dir ./data, appendonly yes.
+See docs/configuration.md and docs/aikv.example.toml.
+`
+
+func version() string {
+	build := "(devel)"
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		build = bi.Main.Version
+	}
+	return fmt.Sprintf("AiKv server v=%s redis_version=%s go=%s bits=%d",
+		build, server.Version, runtime.Version(), strconv.IntSize)
+}
+
+// parseArgs builds the configuration from an optional config file (the
+// first argument, when it is not an option) and --name value flags.
+func parseArgs(args []string) (cfg *config.Config, file string, err error) {
+	cfg = config.Default()
 	reg := config.NewRegistry()
-	if len(args) > 0 && !strings.HasPrefix(args[0], "--") {
-		return fmt.Errorf("config files are not supported yet: %s", args[0])
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		file, err = filepath.Abs(args[0])
+		if err != nil {
+			return nil, "", err
+		}
+		if err := reg.LoadFile(cfg, file); err != nil {
+			return nil, "", err
+		}
+		args = args[1:]
 	}
 	for i := 0; i < len(args); i++ {
 		name := strings.TrimPrefix(args[i], "--")
-		if name == args[i] {
-			return fmt.Errorf("unexpected argument %q (flags look like --port 6380)", args[i])
+		if name == args[i] || name == "" {
+			return nil, "", fmt.Errorf("unexpected argument %q (options look like --port 6380; the config file must come first)", args[i])
 		}
 		// A flag takes every following argument up to the next --flag, so
 		// "--save 3600 1 300 100" works as in redis-server.
@@ -46,14 +88,87 @@ func run(args []string) error {
 			i++
 			vals = append(vals, args[i])
 		}
-		if err := reg.Set(cfg, name, strings.Join(vals, " "), true); err != nil {
-			return fmt.Errorf("--%s: %w", name, err)
+		if err := reg.Set(cfg, name, strings.Join(vals, " ")); err != nil {
+			if errors.Is(err, config.ErrUnknown) {
+				return nil, "", fmt.Errorf("--%s: unknown option (see aikv-server --help)", name)
+			}
+			return nil, "", fmt.Errorf("--%s: %w", name, err)
 		}
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	srv := server.New(cfg, commands.NewTable(), log)
+	return cfg, file, nil
+}
 
-	sigs := make(chan os.Signal, 1)
+// newLogger logs to cfg.LogFile (appending) or stderr, at cfg.LogLevel
+// mapped to slog levels; the returned LevelVar follows CONFIG SET loglevel.
+func newLogger(cfg *config.Config) (*slog.Logger, *slog.LevelVar, io.Closer, error) {
+	var w io.Writer = os.Stderr
+	var closer io.Closer = io.NopCloser(nil)
+	if cfg.LogFile != "" {
+		f, err := os.OpenFile(cfg.LogFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("logfile: %w", err)
+		}
+		w, closer = f, f
+	}
+	lv := new(slog.LevelVar)
+	lv.Set(config.SlogLevel(cfg.LogLevel))
+	h := slog.NewTextHandler(w, &slog.HandlerOptions{
+		Level: lv,
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.LevelKey && len(groups) == 0 {
+				if l, ok := a.Value.Any().(slog.Level); ok && l == config.LevelVerbose {
+					a.Value = slog.StringValue("VERBOSE")
+				}
+			}
+			return a
+		},
+	})
+	return slog.New(h), lv, closer, nil
+}
+
+func run(args []string, stdout io.Writer) error {
+	if len(args) == 1 {
+		switch args[0] {
+		case "-v", "--version":
+			fmt.Fprintln(stdout, version())
+			return nil
+		case "-h", "--help":
+			fmt.Fprint(stdout, usage)
+			return nil
+		}
+	}
+	cfg, file, err := parseArgs(args)
+	if err != nil {
+		return err
+	}
+	if len(cfg.Bind) == 0 {
+		return errors.New("bind is empty: nothing to listen on")
+	}
+	log, lv, closeLog, err := newLogger(cfg)
+	if err != nil {
+		return err
+	}
+	defer closeLog.Close()
+	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
+		return fmt.Errorf("dir: %w", err)
+	}
+	if cfg.PidFile != "" {
+		if err := os.WriteFile(cfg.PidFile, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644); err != nil {
+			return fmt.Errorf("pidfile: %w", err)
+		}
+		defer os.Remove(cfg.PidFile)
+	}
+	log.Info("AiKv starting", "version", version(), "config_file", file, "pid", os.Getpid())
+	if cfg.ProtectedMode && cfg.RequirePass == "" && !loopbackOnly(cfg.Bind) {
+		log.Warn("protected mode is on and no password is set: only loopback clients are accepted",
+			"bind", strings.Join(cfg.Bind, " "))
+	}
+
+	srv := server.New(cfg, commands.NewTable(), log)
+	srv.SetConfigFile(file)
+	srv.SetLogLevelVar(lv)
+
+	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
@@ -61,11 +176,35 @@ func run(args []string) error {
 	case err := <-errc:
 		return err
 	case sig := <-sigs:
-		log.Info("received signal, shutting down", "signal", sig.String())
+		log.Warn("received signal, shutting down", "signal", sig.String())
 	case <-srv.ShutdownRequested():
-		log.Info("SHUTDOWN requested")
+		log.Warn("SHUTDOWN requested, shutting down")
 	}
+	// A second signal while shutting down exits at once, as Redis does.
+	go func() {
+		sig := <-sigs
+		log.Warn("received second signal, exiting now", "signal", sig.String())
+		os.Exit(1)
+	}()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	return srv.Shutdown(ctx)
+	if err := srv.Shutdown(ctx); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil {
+		return err
+	}
+	log.Info("AiKv is now ready to exit, bye bye...")
+	return nil
+}
+
+// loopbackOnly reports whether every bind address is a loopback one.
+func loopbackOnly(bind []string) bool {
+	for _, b := range bind {
+		b = strings.TrimPrefix(b, "-")
+		if b != "localhost" && !strings.HasPrefix(b, "127.") && b != "::1" {
+			return false
+		}
+	}
+	return true
 }

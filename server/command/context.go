@@ -119,7 +119,9 @@ type Server interface {
 	// ConfigGet returns name/value pairs for parameters matching the glob.
 	ConfigGet(pattern string) [][2]string
 	// ConfigSet sets parameters atomically; the error text is the reply.
-	ConfigSet(pairs [][2]string) error
+	// local tells whether the client connects from the loopback interface
+	// (enable-protected-configs local).
+	ConfigSet(pairs [][2]string, local bool) error
 	// ConfigRewrite writes the running configuration to the config file.
 	ConfigRewrite() error
 	// ResetStats resets INFO statistics (CONFIG RESETSTAT).

@@ -9,6 +9,7 @@ func NewTable() *command.Table {
 	registerStrings(t)
 	registerKeys(t)
 	registerAdmin(t)
+	registerConfig(t)
 	registerLists(t)
 	registerHashes(t)
 	registerSets(t)

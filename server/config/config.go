@@ -1,54 +1,98 @@
-// Package config holds AiKv's settings: the typed Config the server reads,
-// and the registry that maps Redis configuration names (port, dir,
-// appendfsync, ...) to it for the TOML file, command-line flags and
-// CONFIG GET/SET.
 package config
 
-import "time"
+import (
+	"maps"
+	"time"
+)
 
 // Config is the server's configuration. The zero value is not meant to be
-// used; start from Default().
+// used; start from Default(). Every field is the typed form of one Redis
+// configuration parameter (named in its comment); parameters AiKv stores
+// without acting on them live in Other.
+//
+// A Config is not safe for concurrent use: the server guards its Config
+// with its own lock.
 type Config struct {
-	Bind          []string
-	Port          int
-	ProtectedMode bool
-	RequirePass   string
-	MaxClients    int
-	Timeout       time.Duration // idle client timeout, 0 = none
-	TCPKeepAlive  time.Duration
+	Bind          []string      // bind
+	Port          int           // port
+	ProtectedMode bool          // protected-mode
+	RequirePass   string        // requirepass
+	MaxClients    int           // maxclients
+	Timeout       time.Duration // timeout: idle client timeout, 0 = none
+	TCPKeepAlive  time.Duration // tcp-keepalive
 
-	Databases              int
-	ProtoMaxBulkLen        int64
-	ClientQueryBufferLimit int64
+	Databases              int   // databases
+	ProtoMaxBulkLen        int64 // proto-max-bulk-len
+	ClientQueryBufferLimit int64 // client-query-buffer-limit
 
-	Dir         string
-	AppendOnly  bool
-	AppendFsync string // always | everysec | no
+	Dir                      string      // dir
+	DBFilename               string      // dbfilename
+	Save                     []SavePoint // save
+	AppendOnly               bool        // appendonly
+	AppendFsync              string      // appendfsync: always | everysec | no
+	AppendFilename           string      // appendfilename
+	AppendDirname            string      // appenddirname
+	AOFLoadTruncated         bool        // aof-load-truncated
+	AutoAOFRewritePercentage int         // auto-aof-rewrite-percentage
+	AutoAOFRewriteMinSize    int64       // auto-aof-rewrite-min-size
 
-	LogLevel string
-	LogFile  string
+	MaxMemory        uint64 // maxmemory, bytes; 0 = no limit
+	MaxMemoryPolicy  string // maxmemory-policy
+	MaxMemorySamples int    // maxmemory-samples
 
-	SlowlogLogSlowerThan int64 // microseconds; negative disables
-	SlowlogMaxLen        int64
+	NotifyKeyspaceEvents string // notify-keyspace-events, rendered as Redis does ("AKE")
+
+	LogLevel string // loglevel: debug | verbose | notice | warning
+	LogFile  string // logfile; "" = standard error
+	PidFile  string // pidfile; "" = none
+
+	SlowlogLogSlowerThan int64 // slowlog-log-slower-than, microseconds; negative disables
+	SlowlogMaxLen        int64 // slowlog-max-len
+
+	BusyReplyThreshold int64  // busy-reply-threshold (alias lua-time-limit), milliseconds
+	ShutdownTimeout    int    // shutdown-timeout, seconds
+	ShutdownOnSigint   string // shutdown-on-sigint, rendered ("default", "nosave now")
+	ShutdownOnSigterm  string // shutdown-on-sigterm
+
+	EnableProtectedConfigs string // enable-protected-configs: no | yes | local
+	EnableDebugCommand     string // enable-debug-command: no | yes | local
+
+	// Other holds the canonical value of every parameter without a typed
+	// field (those documented as having no effect, and those of features
+	// AiKv does not have yet, which can only hold their default), keyed by
+	// the parameter's canonical name. A missing entry means the default.
+	Other map[string]string
+}
+
+// SavePoint is one "save <seconds> <changes>" rule: snapshot when at least
+// Changes writes happened in the last Seconds.
+type SavePoint struct {
+	Seconds int64
+	Changes int64
 }
 
 // Default returns the defaults of a plain `make run`: loopback only, data
 // in ./data, AOF on with everysec, Redis's values for everything else.
 func Default() *Config {
-	return &Config{
-		Bind:                   []string{"127.0.0.1"},
-		Port:                   6379,
-		ProtectedMode:          true,
-		MaxClients:             10000,
-		TCPKeepAlive:           300 * time.Second,
-		Databases:              16,
-		ProtoMaxBulkLen:        512 << 20,
-		ClientQueryBufferLimit: 1 << 30,
-		Dir:                    "./data",
-		AppendOnly:             true,
-		AppendFsync:            "everysec",
-		LogLevel:               "notice",
-		SlowlogLogSlowerThan:   10000,
-		SlowlogMaxLen:          128,
+	c := &Config{Other: map[string]string{}}
+	for _, p := range defaultRegistry.params {
+		p.store(c, p.Default)
 	}
+	// AiKv's own defaults, where they differ from Redis's.
+	c.Bind = []string{"127.0.0.1"}
+	c.Dir = "./data"
+	c.AppendOnly = true
+	return c
+}
+
+// Clone returns a deep copy of c.
+func (c *Config) Clone() *Config {
+	n := *c
+	n.Bind = append([]string(nil), c.Bind...)
+	n.Save = append([]SavePoint(nil), c.Save...)
+	n.Other = maps.Clone(c.Other)
+	if n.Other == nil {
+		n.Other = map[string]string{}
+	}
+	return &n
 }

@@ -5,199 +5,204 @@ import (
 	"fmt"
 	"path"
 	"sort"
-	"strconv"
 	"strings"
 )
 
-// Param is one configuration parameter known by its Redis name.
-type Param struct {
-	Name string
-	// Alias is an alternative name (Redis keeps some old names).
-	Alias string
-	Get   func(c *Config) string
-	// Set parses and stores a value; nil means the parameter cannot be
-	// changed at runtime ("immutable" in Redis terms).
-	Set func(c *Config, v string) error
-	// Immutable params can be given at startup but not by CONFIG SET.
-	Immutable bool
-}
-
-// Registry maps Redis configuration names to Config fields.
+// Registry maps Redis configuration names (and their aliases) to Params.
+// It is immutable after NewRegistry and safe for concurrent use.
 type Registry struct {
-	params []*Param
+	params []*Param // sorted by Name
 	byName map[string]*Param
 }
 
-// NewRegistry returns the registry of every supported parameter.
+var defaultRegistry = NewRegistry()
+
+// NewRegistry returns the registry of every Redis 7.0 parameter.
 func NewRegistry() *Registry {
 	r := &Registry{byName: make(map[string]*Param)}
 	for _, p := range params() {
 		r.params = append(r.params, p)
-		r.byName[p.Name] = p
-		if p.Alias != "" {
-			r.byName[p.Alias] = p
+		for _, n := range append([]string{p.Name}, p.Aliases...) {
+			if _, dup := r.byName[n]; dup {
+				panic("config: duplicate parameter " + n)
+			}
+			r.byName[n] = p
 		}
 	}
 	sort.Slice(r.params, func(i, j int) bool { return r.params[i].Name < r.params[j].Name })
 	return r
 }
 
-// Lookup finds a parameter by name (case-insensitive).
+// Params returns every parameter sorted by name.
+func (r *Registry) Params() []*Param { return r.params }
+
+// Lookup finds a parameter by name or alias (case-insensitive).
 func (r *Registry) Lookup(name string) *Param { return r.byName[strings.ToLower(name)] }
 
-// Get returns name/value pairs for every parameter whose name matches the
-// glob pattern (Redis's CONFIG GET).
-func (r *Registry) Get(c *Config, pattern string) [][2]string {
-	pattern = strings.ToLower(pattern)
+// Value returns the current canonical value of a parameter.
+func (r *Registry) Value(c *Config, p *Param) string { return p.get(c) }
+
+// match reports whether name matches the CONFIG GET pattern,
+// case-insensitively.
+//
+// TODO(glob): swap for datastructs/glob (Redis's stringmatchlen) once
+// merged; path.Match differs only on '\' escapes inside classes and '/'.
+func match(pattern, name string) bool {
+	ok, _ := path.Match(strings.ToLower(pattern), name)
+	return ok
+}
+
+// Get returns name/value pairs like Redis 7's CONFIG GET: a pattern
+// without glob characters looks up that name (or alias) and reports it
+// under the name as given; a pattern with them matches every name and
+// alias case-insensitively. A parameter matched by several patterns is
+// reported once. Pairs are sorted by name (Redis's order is its hash
+// table's).
+func (r *Registry) Get(c *Config, patterns ...string) [][2]string {
+	seen := map[string]bool{}
 	var out [][2]string
-	for _, p := range r.params {
-		if ok, _ := path.Match(pattern, p.Name); ok || pattern == p.Name {
-			out = append(out, [2]string{p.Name, p.Get(c)})
+	add := func(name string, p *Param) {
+		if seen[strings.ToLower(name)] {
+			return
+		}
+		seen[strings.ToLower(name)] = true
+		out = append(out, [2]string{name, p.get(c)})
+	}
+	for _, pat := range patterns {
+		if !strings.ContainsAny(pat, "[*?") {
+			if p := r.Lookup(pat); p != nil {
+				add(pat, p)
+			}
+			continue
+		}
+		for _, p := range r.params {
+			for _, n := range append([]string{p.Name}, p.Aliases...) {
+				if match(pat, n) {
+					add(n, p)
+				}
+			}
 		}
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
 	return out
 }
 
 // ErrUnknown is returned for an unknown parameter name.
 var ErrUnknown = errors.New("config: unknown parameter")
 
-// Set parses and applies one value. The error text is suitable for a
-// CONFIG SET reply after Redis's prefix.
-func (r *Registry) Set(c *Config, name, value string, startup bool) error {
+// ErrUnsupported is the reason given for a value of a feature AiKv does
+// not have yet.
+var ErrUnsupported = errors.New("not supported by AiKv yet")
+
+// Set validates one value and stores it, as at startup (config file or
+// command line): immutable and protected parameters may be set, values of
+// unsupported features other than their default are refused.
+func (r *Registry) Set(c *Config, name, value string) error {
 	p := r.Lookup(name)
 	if p == nil {
 		return fmt.Errorf("%w '%s'", ErrUnknown, name)
 	}
-	if p.Set == nil || (p.Immutable && !startup) {
-		return fmt.Errorf("can't set immutable config")
+	canon, err := p.Canonical(value)
+	if err != nil {
+		return err
 	}
-	return p.Set(c, value)
+	if p.Flags.Has(Unsupported) && canon != p.Default {
+		return ErrUnsupported
+	}
+	p.store(c, canon)
+	return nil
 }
 
-func params() []*Param {
-	return []*Param{
-		{Name: "bind", Get: func(c *Config) string { return strings.Join(c.Bind, " ") },
-			Set: func(c *Config, v string) error { c.Bind = strings.Fields(v); return nil }, Immutable: true},
-		{Name: "port", Get: func(c *Config) string { return strconv.Itoa(c.Port) },
-			Set: intSetter(func(c *Config) *int { return &c.Port }, 0, 65535), Immutable: true},
-		{Name: "protected-mode", Get: func(c *Config) string { return yesno(c.ProtectedMode) },
-			Set: boolSetter(func(c *Config) *bool { return &c.ProtectedMode })},
-		{Name: "requirepass", Get: func(c *Config) string { return c.RequirePass },
-			Set: func(c *Config, v string) error { c.RequirePass = v; return nil }},
-		{Name: "maxclients", Get: func(c *Config) string { return strconv.Itoa(c.MaxClients) },
-			Set: intSetter(func(c *Config) *int { return &c.MaxClients }, 1, 1<<31-1)},
-		{Name: "databases", Get: func(c *Config) string { return strconv.Itoa(c.Databases) },
-			Set: intSetter(func(c *Config) *int { return &c.Databases }, 1, 1<<31-1), Immutable: true},
-		{Name: "dir", Get: func(c *Config) string { return c.Dir },
-			Set: func(c *Config, v string) error { c.Dir = v; return nil }},
-		{Name: "appendonly", Get: func(c *Config) string { return yesno(c.AppendOnly) },
-			Set: boolSetter(func(c *Config) *bool { return &c.AppendOnly })},
-		{Name: "appendfsync", Get: func(c *Config) string { return c.AppendFsync },
-			Set: func(c *Config, v string) error {
-				v = strings.ToLower(v)
-				if v != "always" && v != "everysec" && v != "no" {
-					return errors.New("argument(s) must be one of the following: always, everysec, no")
-				}
-				c.AppendFsync = v
-				return nil
-			}},
-		{Name: "proto-max-bulk-len", Get: func(c *Config) string { return strconv.FormatInt(c.ProtoMaxBulkLen, 10) },
-			Set: memSetter(func(c *Config) *int64 { return &c.ProtoMaxBulkLen }, 1<<20)},
-		{Name: "client-query-buffer-limit", Get: func(c *Config) string { return strconv.FormatInt(c.ClientQueryBufferLimit, 10) },
-			Set: memSetter(func(c *Config) *int64 { return &c.ClientQueryBufferLimit }, 1<<20)},
-		{Name: "slowlog-log-slower-than", Get: func(c *Config) string { return strconv.FormatInt(c.SlowlogLogSlowerThan, 10) },
-			Set: int64Setter(func(c *Config) *int64 { return &c.SlowlogLogSlowerThan }, -1, 1<<62)},
-		{Name: "slowlog-max-len", Get: func(c *Config) string { return strconv.FormatInt(c.SlowlogMaxLen, 10) },
-			Set: int64Setter(func(c *Config) *int64 { return &c.SlowlogMaxLen }, 0, 1<<62)},
-		{Name: "loglevel", Get: func(c *Config) string { return c.LogLevel },
-			Set: func(c *Config, v string) error { c.LogLevel = strings.ToLower(v); return nil }},
-		{Name: "logfile", Get: func(c *Config) string { return c.LogFile },
-			Set: func(c *Config, v string) error { c.LogFile = v; return nil }, Immutable: true},
-	}
+// SetError is a failed CONFIG SET. Its Error text is Redis's reply.
+type SetError struct {
+	// Arg is the parameter name the error is about.
+	Arg string
+	// Reason is Redis's explanation ("argument must be 'yes' or 'no'");
+	// empty for an unknown parameter.
+	Reason string
 }
 
-func yesno(b bool) string {
-	if b {
-		return "yes"
+func (e *SetError) Error() string {
+	if e.Reason == "" {
+		return "ERR Unknown option or number of arguments for CONFIG SET - '" + e.Arg + "'"
 	}
-	return "no"
+	return "ERR CONFIG SET failed (possibly related to argument '" + e.Arg + "') - " + e.Reason
 }
 
-func boolSetter(f func(*Config) *bool) func(*Config, string) error {
-	return func(c *Config, v string) error {
-		switch strings.ToLower(v) {
-		case "yes":
-			*f(c) = true
-		case "no":
-			*f(c) = false
-		default:
-			return errors.New("argument must be 'yes' or 'no'")
+// SetRuntime applies CONFIG SET name value [name value ...] to c: all
+// pairs or none. allowProtected tells whether this client may change
+// protected parameters (enable-protected-configs). Checks run in Redis's
+// order: names first (unknown, immutable, protected, duplicate: the first
+// unknown name wins over the other errors, as in Redis), then values.
+// It returns the names of the parameters it set.
+func (r *Registry) SetRuntime(c *Config, pairs [][2]string, allowProtected bool) ([]*Param, error) {
+	ps := make([]*Param, len(pairs))
+	var firstErr *SetError
+	for i, kv := range pairs {
+		p := r.Lookup(kv[0])
+		if p == nil {
+			// Redis's wart, kept: an unknown name only wins if no other
+			// error was found before it.
+			if firstErr == nil {
+				return nil, &SetError{Arg: kv[0]}
+			}
+			continue
 		}
-		return nil
+		if firstErr != nil {
+			continue
+		}
+		switch {
+		case p.Flags.Has(Unsupported | Immutable):
+			firstErr = &SetError{Arg: kv[0], Reason: ErrUnsupported.Error()}
+		case p.Flags.Has(Immutable):
+			firstErr = &SetError{Arg: kv[0], Reason: "can't set immutable config"}
+		case p.Flags.Has(Protected) && !allowProtected:
+			firstErr = &SetError{Arg: kv[0], Reason: "can't set protected config"}
+		}
+		for j := 0; j < i && firstErr == nil; j++ {
+			// Redis 7.0 registers each alias as its own entry, so
+			// "slave-priority 1 replica-priority 2" is no duplicate there.
+			if ps[j] == p && strings.EqualFold(pairs[j][0], kv[0]) {
+				firstErr = &SetError{Arg: kv[0], Reason: "duplicate parameter"}
+			}
+		}
+		ps[i] = p
 	}
-}
-
-func intSetter(f func(*Config) *int, lo, hi int) func(*Config, string) error {
-	return func(c *Config, v string) error {
-		n, err := strconv.Atoi(v)
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	canon := make([]string, len(pairs))
+	for i, kv := range pairs {
+		p := ps[i]
+		v, err := p.Canonical(kv[1])
+		if err == nil && p.Flags.Has(Unsupported) && v != p.Default {
+			err = ErrUnsupported
+		}
+		if err == nil && p.Flags.Has(StartupOnly) && v != p.get(c) {
+			err = errors.New("changing it at runtime is not supported by AiKv yet (set it in the config file and restart)")
+		}
 		if err != nil {
-			return errors.New("argument couldn't be parsed into an integer")
+			return nil, &SetError{Arg: canonicalSpelling(kv[0], p), Reason: err.Error()}
 		}
-		if n < lo || n > hi {
-			return fmt.Errorf("argument must be between %d and %d inclusive", lo, hi)
-		}
-		*f(c) = n
-		return nil
+		canon[i] = v
 	}
+	for i, p := range ps {
+		p.store(c, canon[i])
+	}
+	return ps, nil
 }
 
-func int64Setter(f func(*Config) *int64, lo, hi int64) func(*Config, string) error {
-	return func(c *Config, v string) error {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			return errors.New("argument couldn't be parsed into an integer")
-		}
-		if n < lo || n > hi {
-			return fmt.Errorf("argument must be between %d and %d inclusive", lo, hi)
-		}
-		*f(c) = n
-		return nil
+// canonicalSpelling is the name Redis reports for a value error: the
+// registered (lower-case) spelling of the name or alias used.
+func canonicalSpelling(used string, p *Param) string {
+	l := strings.ToLower(used)
+	if l == p.Name {
+		return p.Name
 	}
-}
-
-func memSetter(f func(*Config) *int64, lo int64) func(*Config, string) error {
-	return func(c *Config, v string) error {
-		n, err := ParseMemory(v)
-		if err != nil {
-			return err
-		}
-		if n < lo {
-			return fmt.Errorf("argument must be between %d and %d inclusive", lo, int64(1<<63-1))
-		}
-		*f(c) = n
-		return nil
-	}
-}
-
-// ParseMemory parses a Redis memory amount: a plain number of bytes or one
-// with a unit (k, kb, m, mb, g, gb; k = 1000, kb = 1024), case-insensitive.
-func ParseMemory(v string) (int64, error) {
-	s := strings.ToLower(strings.TrimSpace(v))
-	mul := int64(1)
-	units := []struct {
-		suffix string
-		mul    int64
-	}{{"gb", 1 << 30}, {"mb", 1 << 20}, {"kb", 1 << 10}, {"g", 1e9}, {"m", 1e6}, {"k", 1e3}, {"b", 1}}
-	for _, u := range units {
-		if strings.HasSuffix(s, u.suffix) {
-			s = strings.TrimSuffix(s, u.suffix)
-			mul = u.mul
-			break
+	for _, a := range p.Aliases {
+		if l == a {
+			return a
 		}
 	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 {
-		return 0, errors.New("argument must be a memory value")
-	}
-	return n * mul, nil
+	return p.Name
 }
