@@ -195,8 +195,8 @@ func expireAt(c *command.Context, arg []byte, flags int) (int64, bool) {
 type setReplies uint8
 
 const (
-	replyOKNull setReplies = iota // SET: +OK, or null when NX/XX aborts
-	replyOneZero                  // SETNX: 1, or 0 when it aborts
+	replyOKNull  setReplies = iota // SET: +OK, or null when NX/XX aborts
+	replyOneZero                   // SETNX: 1, or 0 when it aborts
 )
 
 // setGeneric is Redis's setGenericCommand.
