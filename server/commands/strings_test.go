@@ -452,3 +452,37 @@ func TestBitCommands(t *testing.T) {
 	e.expect(`$"\x00\x00\x00"`, "GET", "g") // created even though the write failed
 	e.expect("-"+command.ErrBitfieldRO, "BITFIELD_RO", "f", "SET", "u8", "0", "1")
 }
+
+// TestGetSetAllocs guards the hot path: GET allocates nothing and SET of
+// an existing key allocates only the stored copy of the value.
+func TestGetSetAllocs(t *testing.T) {
+	e := newEnv(t)
+	e.do("SET", "key", "value")
+	w := &recDiscard{}
+	c := &command.Context{Client: &command.Client{Proto: 2}, KS: e.ks, DB: e.ks.DB(0), W: w}
+	getArgs := [][]byte{[]byte("GET"), []byte("key")}
+	setArgs := [][]byte{[]byte("SET"), []byte("key"), []byte("value2")}
+	c.Spec = e.table.Lookup(getArgs[0])
+	c.Args = getArgs
+	if n := testing.AllocsPerRun(100, func() { get(c) }); n != 0 {
+		t.Errorf("GET: %v allocs", n)
+	}
+	c.Spec = e.table.Lookup(setArgs[0])
+	c.Args = setArgs
+	if n := testing.AllocsPerRun(100, func() { set(c) }); n > 1 {
+		t.Errorf("SET: %v allocs", n)
+	}
+	if w.n == 0 {
+		t.Fatal("no replies written")
+	}
+}
+
+// recDiscard is a Writer that only counts replies.
+type recDiscard struct {
+	recWriter
+	n int
+}
+
+func (w *recDiscard) OK()                 { w.n++ }
+func (w *recDiscard) BulkString(s string) { w.n++ }
+func (w *recDiscard) Null()               { w.n++ }
