@@ -35,7 +35,16 @@ func TestStringsRandomDifferential(t *testing.T) {
 		}
 	}
 	randFloat := func() string {
-		switch rnd.IntN(8) {
+		switch rnd.IntN(11) {
+		case 8: // near the extended range's limits, including subnormals
+			if rnd.IntN(2) == 0 {
+				return fmt.Sprintf("%d.%de%d", rnd.IntN(10), rnd.IntN(1000), -4960+rnd.IntN(30))
+			}
+			return fmt.Sprintf("-%d.%de%d", rnd.IntN(10), rnd.IntN(1000), 4900+rnd.IntN(33))
+		case 9:
+			return fmt.Sprintf("0x%x.%xp%d", rnd.Uint64(), rnd.IntN(4096), rnd.IntN(200)-100)
+		case 10:
+			return fmt.Sprintf("%de-%d", rnd.Int64(), rnd.IntN(25))
 		case 0:
 			return strconv.Itoa(rnd.IntN(2001) - 1000)
 		case 1:

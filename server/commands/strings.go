@@ -85,15 +85,15 @@ func registerStrings(t *command.Table) {
 	)
 }
 
-// ownedString views a freshly built buffer as a string without copying.
+// strOwned views a freshly built buffer as a string without copying.
 // The caller must never modify b afterwards.
-func ownedString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+func strOwned(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // strBytes views a stored (immutable) string as bytes for parsing. The
 // bytes must not be modified.
 func strBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
-func wrongType(c *command.Context) { c.W.Error(datastructs.ErrWrongType.Error()) }
+func strWrongType(c *command.Context) { c.W.Error(datastructs.ErrWrongType.Error()) }
 
 func get(c *command.Context) {
 	s, found, ok := lookupString(c, c.Args[1], false)
@@ -380,7 +380,7 @@ func incrDecr(c *command.Context, incr int64) {
 	if e := c.DB.LookupWrite(key); e != nil {
 		s, isStr := e.Str()
 		if !isStr {
-			wrongType(c)
+			strWrongType(c)
 			return
 		}
 		var ok bool
@@ -423,7 +423,7 @@ func decrby(c *command.Context) {
 }
 
 // incrbyfloat computes in x87 80-bit long double arithmetic and formats
-// the result like Redis (see longdouble.go), so replies match byte for
+// the result like Redis (see strings_float.go), so replies match byte for
 // byte. The value keeps its TTL.
 func incrbyfloat(c *command.Context) {
 	key := c.Args[1]
@@ -431,7 +431,7 @@ func incrbyfloat(c *command.Context) {
 	if e := c.DB.LookupWrite(key); e != nil {
 		s, isStr := e.Str()
 		if !isStr {
-			wrongType(c)
+			strWrongType(c)
 			return
 		}
 		var ok bool
@@ -465,7 +465,7 @@ func appendCmd(c *command.Context) {
 	}
 	s, isStr := e.Str()
 	if !isStr {
-		wrongType(c)
+		strWrongType(c)
 		return
 	}
 	if len(s)+len(val) > maxStringLen {
@@ -540,7 +540,7 @@ func setrange(c *command.Context) {
 	if e != nil {
 		var isStr bool
 		if old, isStr = e.Str(); !isStr {
-			wrongType(c)
+			strWrongType(c)
 			return
 		}
 	}
@@ -556,6 +556,6 @@ func setrange(c *command.Context) {
 	buf := make([]byte, n)
 	copy(buf, old)
 	copy(buf[off:], val)
-	c.DB.SetStringOwned(key, ownedString(buf), 0, true)
+	c.DB.SetStringOwned(key, strOwned(buf), 0, true)
 	c.W.Int(n)
 }

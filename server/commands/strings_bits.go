@@ -55,7 +55,7 @@ func setbit(c *command.Context) {
 	if e != nil {
 		var isStr bool
 		if old, isStr = e.Str(); !isStr {
-			wrongType(c)
+			strWrongType(c)
 			return
 		}
 	}
@@ -73,7 +73,7 @@ func setbit(c *command.Context) {
 		} else {
 			buf[byteIdx] &^= 1 << shift
 		}
-		c.DB.SetStringOwned(key, ownedString(buf), 0, true)
+		c.DB.SetStringOwned(key, strOwned(buf), 0, true)
 	}
 	c.W.Int(int64(bitval))
 }
@@ -94,8 +94,8 @@ func getbit(c *command.Context) {
 	c.W.Int(int64(bitval))
 }
 
-// popcount counts the set bits of s.
-func popcount(s string) int64 {
+// bitsPopcount counts the set bits of s.
+func bitsPopcount(s string) int64 {
 	var n int
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
@@ -121,9 +121,9 @@ func bitUnitArg(c *command.Context, arg []byte) (isBit, ok bool) {
 	return false, false
 }
 
-// normRange converts negative indexes and clamps [start, end] to a string
+// bitRange converts negative indexes and clamps [start, end] to a string
 // of total units, as BITCOUNT and BITPOS do.
-func normRange(start, end, total int64) (int64, int64) {
+func bitRange(start, end, total int64) (int64, int64) {
 	if start < 0 {
 		start += total
 	}
@@ -172,7 +172,7 @@ func bitcount(c *command.Context) {
 		if isBit {
 			total <<= 3
 		}
-		start, end = normRange(start, end, total)
+		start, end = bitRange(start, end, total)
 	case 2:
 		start, end = 0, int64(len(s))-1
 	default:
@@ -184,11 +184,11 @@ func bitcount(c *command.Context) {
 		return
 	}
 	if !isBit {
-		c.W.Int(popcount(s[start : end+1]))
+		c.W.Int(bitsPopcount(s[start : end+1]))
 		return
 	}
 	sb, eb := start>>3, end>>3
-	n := popcount(s[sb : eb+1])
+	n := bitsPopcount(s[sb : eb+1])
 	// Drop the bits of the edge bytes that lie outside the range.
 	n -= int64(bits.OnesCount8(s[sb] & ^byte(0xFF>>(start&7))))
 	n -= int64(bits.OnesCount8(s[eb] & byte(0xFF>>(end&7+1))))
@@ -264,7 +264,7 @@ func bitpos(c *command.Context) {
 		if isBit {
 			total <<= 3
 		}
-		start, end = normRange(start, end, total)
+		start, end = bitRange(start, end, total)
 	case 3:
 		start, end = 0, int64(len(s))-1
 	default:
@@ -360,7 +360,7 @@ func bitop(c *command.Context) {
 			}
 		}
 	}
-	c.DB.SetStringOwned(dest, ownedString(res), 0, false)
+	c.DB.SetStringOwned(dest, strOwned(res), 0, false)
 	c.W.Int(int64(maxLen))
 }
 
@@ -384,8 +384,9 @@ type bitfieldOp struct {
 	ow     int  // overflow behaviour in force for this op
 }
 
-// bitfieldTypeArg parses "i1".."i64" / "u1".."u63". Like Redis, which
-// reads the width with strlen, the width stops at a NUL byte.
+// bitfieldTypeArg parses "i1".."i64" / "u1".."u63" (lower case only, as
+// in Redis 7.0). Like Redis, which reads the width with strlen, the width
+// stops at a NUL byte: "u8\x00junk" is u8 (a wart we copy).
 func bitfieldTypeArg(arg []byte) (width uint, signed, ok bool) {
 	if len(arg) == 0 {
 		return 0, false, false
@@ -674,7 +675,7 @@ func bitfieldGeneric(c *command.Context, readOnly bool) {
 	if e := c.DB.LookupWrite(key); e != nil {
 		var isStr bool
 		if old, isStr = e.Str(); !isStr {
-			wrongType(c)
+			strWrongType(c)
 			return
 		}
 	}
@@ -692,5 +693,5 @@ func bitfieldGeneric(c *command.Context, readOnly bool) {
 			c.W.Null()
 		}
 	}
-	c.DB.SetStringOwned(key, ownedString(buf), 0, true)
+	c.DB.SetStringOwned(key, strOwned(buf), 0, true)
 }
