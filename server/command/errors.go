@@ -22,6 +22,18 @@ const (
 	ErrTimeoutNegative = "ERR timeout is negative"
 	ErrTimeoutInvalid  = "ERR timeout is not a float or out of range"
 	ErrLoading         = "LOADING Redis is loading the dataset in memory"
+
+	// String and bitmap commands.
+	ErrOffsetRange      = "ERR offset is out of range"
+	ErrDecrOverflow     = "ERR decrement would overflow"
+	ErrBitArg           = "ERR The bit argument must be 1 or 0."
+	ErrBitopNot         = "ERR BITOP NOT must be called with a single source key."
+	ErrBitfieldType     = "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is."
+	ErrBitfieldOverflow = "ERR Invalid OVERFLOW type specified"
+	ErrBitfieldRO       = "ERR BITFIELD_RO only supports the GET subcommand"
+	ErrLCSNotString     = "ERR The specified keys must contain string values"
+	ErrLCSLenAndIdx     = "ERR If you want both the length and indexes, please just use IDX."
+	ErrLCSMemory        = "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len"
 )
 
 // ArgCountError is Redis's arity error for the named command (as sent:
