@@ -80,6 +80,14 @@ func (ks *Keyspace) SetObserver(o Observer) { ks.observer = o }
 // Now returns the keyspace clock in Unix milliseconds.
 func (ks *Keyspace) Now() int64 { return ks.now() }
 
+// AlreadyExpired reports whether an absolute expiry time (Unix ms) has
+// passed, so a command setting it should delete the key instead. While
+// loading it is always false: replay stores what the log recorded and
+// the deletion, if any, follows as its own DEL record.
+func (ks *Keyspace) AlreadyExpired(at int64) bool {
+	return !ks.Loading && at <= ks.now()
+}
+
 // Rand returns the keyspace's random source (for SPOP, RANDOMKEY...).
 func (ks *Keyspace) Rand() *rand.Rand { return ks.rnd }
 

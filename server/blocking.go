@@ -155,6 +155,7 @@ func (s *Server) retryParked(w *conn) {
 	ctx.Spec = spec
 	ctx.DB = s.ks.DB(w.client.DB)
 	ctx.Effects.Custom = false
+	ctx.Effects.Logging = s.logging()
 	ctx.Effects.List = ctx.Effects.List[:0]
 	dirty := s.ks.Dirty
 	ctx.Retry = true

@@ -128,6 +128,7 @@ func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) {
 	db := c.client.DB
 	ctx.DB = s.ks.DB(db)
 	ctx.Effects.Custom = false
+	ctx.Effects.Logging = s.logging()
 	ctx.Effects.List = ctx.Effects.List[:0]
 	dirty := s.ks.Dirty
 	errsBefore := c.w.Errors

@@ -73,7 +73,8 @@ func (s *Server) collectEffects(ctx *command.Context, spec *command.Spec, args [
 		return
 	}
 	if spec.Flags.Has(command.Write) && s.ks.Dirty != dirtyBefore {
-		s.addEffect(db, copyArgs(args))
+		// args stay valid until the batch ends and is encoded.
+		s.addEffect(db, append([][]byte(nil), args...))
 	}
 }
 

@@ -194,28 +194,31 @@ type Effect struct {
 
 // Effects is what one command contributes to the log.
 type Effects struct {
+	// Logging is set by the dispatcher when the log is on; otherwise
+	// Propagate records nothing (and costs nothing).
+	Logging bool
 	// Custom is set when the handler called Propagate; otherwise a write
 	// command that changed the dataset is logged as it was sent.
 	Custom bool
 	List   []Effect
 }
 
-// Propagate logs args (copied) in place of the command as sent. A handler
-// calls it when replaying the original request would not reproduce its
-// effect: relative times (EXPIRE -> PEXPIREAT, SET EX -> SET PXAT),
-// randomness (SPOP -> SREM), floating point (INCRBYFLOAT -> SET KEEPTTL),
-// blocking (BLPOP -> LPOP). It may be called several times; calling it
-// with no arguments only marks the command as logging nothing of itself.
+// Propagate logs args in place of the command as sent. A handler calls it
+// when replaying the original request would not reproduce its effect:
+// relative times (EXPIRE -> PEXPIREAT, SET EX -> SET PXAT), randomness
+// (SPOP -> SREM), floating point (INCRBYFLOAT -> SET KEEPTTL), blocking
+// (BLPOP -> LPOP). It may be called several times; calling it with no
+// arguments only marks the command as logging nothing of itself.
+//
+// The argument slices are not copied: they must stay unchanged until the
+// end of the batch, when the dispatcher encodes the record. c.Args and
+// freshly built values satisfy that.
 func (c *Context) Propagate(args ...[]byte) {
 	c.Effects.Custom = true
-	if len(args) == 0 {
+	if len(args) == 0 || !c.Effects.Logging {
 		return
 	}
-	cp := make([][]byte, len(args))
-	for i, a := range args {
-		cp[i] = append([]byte(nil), a...)
-	}
-	c.Effects.List = append(c.Effects.List, Effect{DB: c.Client.DB, Args: cp})
+	c.Effects.List = append(c.Effects.List, Effect{DB: c.Client.DB, Args: append([][]byte(nil), args...)})
 }
 
 // PropagateStrings is Propagate for string arguments.

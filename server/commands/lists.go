@@ -589,7 +589,7 @@ func blmove(c *command.Context) {
 		blockMove(c, timeout)
 		return
 	}
-	c.Propagate([]byte("LMOVE"), c.Args[1], c.Args[2], c.Args[3], c.Args[4])
+	c.Propagate(wordLMOVE, c.Args[1], c.Args[2], c.Args[3], c.Args[4])
 }
 
 func brpoplpush(c *command.Context) {
@@ -601,7 +601,7 @@ func brpoplpush(c *command.Context) {
 		blockMove(c, timeout)
 		return
 	}
-	c.Propagate([]byte("RPOPLPUSH"), c.Args[1], c.Args[2])
+	c.Propagate(wordRPOPLPUSH, c.Args[1], c.Args[2])
 }
 
 // blockMove blocks BLMOVE or BRPOPLPUSH on its source key. Redis wart
@@ -640,9 +640,9 @@ func bpop(c *command.Context, left bool) {
 		afterRemove(c, key, l)
 		// Logged as the plain pop it turned into.
 		if left {
-			c.Propagate([]byte("LPOP"), key)
+			c.Propagate(wordLPOP, key)
 		} else {
-			c.Propagate([]byte("RPOP"), key)
+			c.Propagate(wordRPOP, key)
 		}
 		return
 	}
@@ -756,5 +756,5 @@ func blmpop(c *command.Context) {
 		return
 	}
 	// Logged as LMPOP: the arguments after the timeout are LMPOP's.
-	c.Propagate(append([][]byte{[]byte("LMPOP")}, c.Args[2:]...)...)
+	c.Propagate(append([][]byte{wordLMPOP}, c.Args[2:]...)...)
 }

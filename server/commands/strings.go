@@ -220,7 +220,7 @@ func setGeneric(c *command.Context, flags int, key, val, expire []byte, replies 
 		}
 	}
 	// A past EXAT/PXAT deletes the key instead of storing it.
-	past := expire != nil && at <= c.KS.Now()
+	past := expire != nil && c.KS.AlreadyExpired(at)
 	if flags&(optNX|optXX) != 0 || past {
 		found := c.DB.Exists(key)
 		if (flags&optNX != 0 && found) || (flags&optXX != 0 && !found) {
@@ -234,10 +234,24 @@ func setGeneric(c *command.Context, flags int, key, val, expire []byte, replies 
 			return
 		}
 	}
-	if past {
-		c.DB.Delete(key)
-	} else {
-		c.DB.SetString(key, val, at, flags&optKeepTTL != 0)
+	// The log gets the effect with an absolute time, whatever form of
+	// SET/SETEX/SETNX/PSETEX was sent.
+	switch {
+	case past:
+		if c.DB.Delete(key) {
+			c.Propagate(wordDEL, key)
+		} else {
+			c.Propagate()
+		}
+	case expire != nil:
+		c.DB.SetString(key, val, at, false)
+		c.Propagate(wordSET, key, val, wordPXAT, strconv.AppendInt(nil, at, 10))
+	case flags&optKeepTTL != 0:
+		c.DB.SetString(key, val, at, true)
+		c.Propagate(wordSET, key, val, wordKEEPTTL)
+	default:
+		c.DB.SetString(key, val, 0, false)
+		c.Propagate(wordSET, key, val)
 	}
 	if flags&optGet == 0 {
 		if replies == replyOneZero {
@@ -319,12 +333,16 @@ func getex(c *command.Context) {
 	}
 	c.W.BulkString(s)
 	switch {
-	case flags&(optEXAT|optPXAT) != 0 && at <= c.KS.Now():
+	case flags&(optEXAT|optPXAT) != 0 && c.KS.AlreadyExpired(at):
 		c.DB.Delete(key)
+		c.Propagate(wordDEL, key)
 	case expire != nil:
 		c.DB.SetExpire(key, at)
+		c.Propagate(wordPEXPIREAT, key, strconv.AppendInt(nil, at, 10))
 	case flags&optPersist != 0:
-		c.DB.Persist(key)
+		if c.DB.Persist(key) {
+			c.Propagate(wordPERSIST, key)
+		}
 	}
 }
 
@@ -453,6 +471,9 @@ func incrbyfloat(c *command.Context) {
 	out := formatLongDoubleHuman(sum)
 	c.DB.SetStringOwned(key, out, 0, true)
 	c.W.BulkString(out)
+	// Logged as the resulting value, so replay does not depend on
+	// floating point arithmetic.
+	c.PropagateStrings("SET", string(key), out, "KEEPTTL")
 }
 
 func appendCmd(c *command.Context) {
