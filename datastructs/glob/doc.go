@@ -4,11 +4,11 @@
 //
 // The syntax is:
 //
-//	*        any sequence of bytes
-//	?        any single byte
-//	[abc]    one byte from the set; [^abc] one byte not in it
-//	[a-z]    one byte in the range (the ends may be given in either order)
-//	\x       the byte x literally (also inside brackets)
+//   - any sequence of bytes
+//     ?        any single byte
+//     [abc]    one byte from the set; [^abc] one byte not in it
+//     [a-z]    one byte in the range (the ends may be given in either order)
+//     \x       the byte x literally (also inside brackets)
 //
 // Match is byte-for-byte compatible with Redis 7.0, including its quirks,
 // which are copied on purpose so that patterns behave identically:
