@@ -11,8 +11,18 @@ func Match(pattern, str []byte, nocase bool) bool {
 // MatchString is Match for strings.
 func MatchString(pattern, str string, nocase bool) bool {
 	skip := false
-	return match([]byte(pattern), []byte(str), nocase, &skip)
+	return match(pattern, str, nocase, &skip)
 }
+
+// MatchKey matches a []byte pattern (a command argument) against a
+// string (a stored key) without converting either.
+func MatchKey(pattern []byte, key string, nocase bool) bool {
+	skip := false
+	return match(pattern, key, nocase, &skip)
+}
+
+// bytes is a byte sequence: a string or a byte slice.
+type bytes interface{ ~string | ~[]byte }
 
 // lower is C's tolower in the "C" locale.
 func lower(c int) int {
@@ -27,7 +37,7 @@ func schar(b byte) int { return int(int8(b)) }
 
 // match is stringmatchlen_impl. The C code reads one byte past the end
 // of the pattern (the sds NUL terminator); at returns 0 there instead.
-func match(p, s []byte, nocase bool, skipLonger *bool) bool {
+func match[P, S bytes](p P, s S, nocase bool, skipLonger *bool) bool {
 	at := func(i int) byte {
 		if i < len(p) {
 			return p[i]

@@ -94,6 +94,9 @@ func TestMatchTable(t *testing.T) {
 		if got := MatchString(tc.pattern, tc.str, tc.nocase); got != tc.want {
 			t.Errorf("MatchString(%q, %q, nocase=%v) = %v, want %v", tc.pattern, tc.str, tc.nocase, got, tc.want)
 		}
+		if got := MatchKey([]byte(tc.pattern), tc.str, tc.nocase); got != tc.want {
+			t.Errorf("MatchKey(%q, %q, nocase=%v) = %v, want %v", tc.pattern, tc.str, tc.nocase, got, tc.want)
+		}
 		if got := reference(tc.pattern, tc.str, tc.nocase); got != tc.want {
 			t.Errorf("reference(%q, %q, nocase=%v) = %v, want %v", tc.pattern, tc.str, tc.nocase, got, tc.want)
 		}
