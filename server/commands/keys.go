@@ -132,12 +132,20 @@ func registerKeys(t *command.Table) {
 // the key if needed and counts a keyspace hit or miss, but does not count
 // as an access for LRU/LFU.
 func peekRead(c *command.Context, key []byte) *datastructs.Entry {
-	if !c.DB.Exists(key) {
-		c.KS.Stats.KeyspaceMisses++
+	if !existsRead(c, key) {
 		return nil
 	}
-	c.KS.Stats.KeyspaceHits++
 	return c.DB.Peek(string(key))
+}
+
+// existsRead is peekRead for callers that need no entry.
+func existsRead(c *command.Context, key []byte) bool {
+	if !c.DB.Exists(key) {
+		c.KS.Stats.KeyspaceMisses++
+		return false
+	}
+	c.KS.Stats.KeyspaceHits++
+	return true
 }
 
 // del serves DEL and UNLINK (values are freed by the Go GC either way).
@@ -155,7 +163,7 @@ func del(c *command.Context) {
 func exists(c *command.Context) {
 	var n int64
 	for _, k := range c.Args[1:] {
-		if peekRead(c, k) != nil {
+		if existsRead(c, k) {
 			n++
 		}
 	}

@@ -1,6 +1,9 @@
 package commands
 
 import (
+	"strconv"
+
+	"github.com/aikv/aikv/datastructs"
 	"strings"
 	"testing"
 
@@ -127,3 +130,196 @@ func TestStringEncoding(t *testing.T) {
 		}
 	}
 }
+
+// recWriter records replies as text ("+OK", ":1", "$v", "_", "*2", "-ERR ...").
+type recWriter struct{ out []string }
+
+func (w *recWriter) add(s string)              { w.out = append(w.out, s) }
+func (w *recWriter) SimpleString(s string)     { w.add("+" + s) }
+func (w *recWriter) OK()                       { w.add("+OK") }
+func (w *recWriter) Error(msg string)          { w.add("-" + msg) }
+func (w *recWriter) Int(n int64)               { w.add(":" + strconv.FormatInt(n, 10)) }
+func (w *recWriter) Bulk(b []byte)             { w.add("$" + string(b)) }
+func (w *recWriter) BulkString(s string)       { w.add("$" + s) }
+func (w *recWriter) Null()                     { w.add("_") }
+func (w *recWriter) NullArray()                { w.add("_*") }
+func (w *recWriter) Array(n int)               { w.add("*" + strconv.Itoa(n)) }
+func (w *recWriter) Map(n int)                 { w.add("%" + strconv.Itoa(n)) }
+func (w *recWriter) Set(n int)                 { w.add("~" + strconv.Itoa(n)) }
+func (w *recWriter) Push(n int)                { w.add(">" + strconv.Itoa(n)) }
+func (w *recWriter) Double(f float64)          { w.add("," + strconv.FormatFloat(f, 'g', 17, 64)) }
+func (w *recWriter) Bool(b bool)               { w.add("#" + strconv.FormatBool(b)) }
+func (w *recWriter) Verbatim(format, s string) { w.add("=" + s) }
+func (w *recWriter) Proto() int                { return 2 }
+
+// fakeServer answers ConfigGet from a map; other methods are unused.
+type fakeServer struct {
+	command.Server
+	cfg map[string]string
+}
+
+func (s fakeServer) ConfigGet(name string) [][2]string {
+	if v, ok := s.cfg[name]; ok {
+		return [][2]string{{name, v}}
+	}
+	return nil
+}
+
+// harness runs handlers from a keys table against an in-memory keyspace
+// with a fake clock.
+type harness struct {
+	t   *testing.T
+	tab *command.Table
+	ks  *datastructs.Keyspace
+	now int64
+	ctx command.Context
+	srv fakeServer
+}
+
+func newHarness(t *testing.T) *harness {
+	h := &harness{t: t, tab: command.NewTable(), now: 1_700_000_000_000, srv: fakeServer{cfg: map[string]string{}}}
+	registerKeys(h.tab)
+	h.ks = datastructs.New(datastructs.Options{Now: func() int64 { return h.now }})
+	return h
+}
+
+// do runs one command and returns its reply and effects.
+func (h *harness) do(args ...string) (string, command.Effects) {
+	h.t.Helper()
+	bargs := make([][]byte, len(args))
+	for i, a := range args {
+		bargs[i] = []byte(a)
+	}
+	spec := h.tab.Lookup(bargs[0])
+	spec, ok := h.tab.Resolve(spec, bargs)
+	if !ok || !spec.CheckArity(len(bargs)) {
+		h.t.Fatalf("bad command %q", args)
+	}
+	w := &recWriter{}
+	h.ctx = command.Context{Args: bargs, Spec: spec, W: w, Client: &command.Client{}, KS: h.ks, DB: h.ks.DB(0), Server: h.srv}
+	spec.Handler(&h.ctx)
+	return strings.Join(w.out, " "), h.ctx.Effects
+}
+
+func TestExpireEffects(t *testing.T) {
+	h := newHarness(t)
+	db := h.ks.DB(0)
+	db.SetString([]byte("k"), []byte("v"), 0, false)
+	for _, tc := range []struct {
+		cmd    []string
+		reply  string
+		effect string
+	}{
+		{[]string{"expire", "nokey", "10"}, ":0", ""},
+		{[]string{"expire", "k", "10"}, ":1", "PEXPIREAT k 1700000010000"},
+		{[]string{"pexpire", "k", "10", "gt"}, ":0", ""},
+		{[]string{"pexpire", "k", "20000", "gt"}, ":1", "PEXPIREAT k 1700000020000"},
+		{[]string{"expireat", "k", "1800000000", "xx"}, ":1", "PEXPIREAT k 1800000000000"},
+		{[]string{"pexpireat", "k", "1800000000001"}, ":1", "PEXPIREAT k 1800000000001"},
+		{[]string{"ttl", "k"}, ":100000000", ""},
+		{[]string{"pttl", "k"}, ":100000000001", ""},
+		{[]string{"expiretime", "k"}, ":1800000000", ""},
+		{[]string{"pexpiretime", "k"}, ":1800000000001", ""},
+		{[]string{"pexpire", "k", "0"}, ":1", "DEL k"},
+		{[]string{"exists", "k"}, ":0", ""},
+	} {
+		reply, eff := h.do(tc.cmd...)
+		var effs []string
+		for _, e := range eff.List {
+			var parts []string
+			for _, a := range e.Args {
+				parts = append(parts, string(a))
+			}
+			effs = append(effs, strings.Join(parts, " "))
+		}
+		if reply != tc.reply || strings.Join(effs, "; ") != tc.effect || (tc.effect != "") != eff.Custom {
+			t.Errorf("%q: reply %q effects %q (custom %v); want %q %q", tc.cmd, reply, effs, eff.Custom, tc.reply, tc.effect)
+		}
+	}
+}
+
+func TestTTLFollowsClock(t *testing.T) {
+	h := newHarness(t)
+	h.ks.DB(0).SetString([]byte("k"), []byte("v"), h.now+1500, false)
+	if r, _ := h.do("ttl", "k"); r != ":2" { // rounded like Redis
+		t.Fatalf("ttl = %s", r)
+	}
+	h.now += 1000
+	if r, _ := h.do("pttl", "k"); r != ":500" {
+		t.Fatalf("pttl = %s", r)
+	}
+	if r, _ := h.do("ttl", "k"); r != ":1" {
+		t.Fatalf("ttl = %s", r)
+	}
+	h.now += 500
+	if r, _ := h.do("ttl", "k"); r != ":-2" {
+		t.Fatalf("ttl after expiry = %s", r)
+	}
+	if r, _ := h.do("dbsize"); r != ":0" {
+		t.Fatalf("expired key not reclaimed by TTL's lookup: dbsize %s", r)
+	}
+}
+
+func TestObjectFreqAndIdletime(t *testing.T) {
+	h := newHarness(t)
+	db := h.ks.DB(0)
+	db.SetString([]byte("k"), []byte("hello"), 0, false)
+	if r, _ := h.do("object", "freq", "k"); r != "-"+command.ErrLFUNotSelected {
+		t.Fatalf("freq without LFU = %s", r)
+	}
+	h.now += 7000
+	if r, _ := h.do("object", "idletime", "k"); r != ":7" {
+		t.Fatalf("idletime = %s", r)
+	}
+	h.do("touch", "k")
+	if r, _ := h.do("object", "idletime", "k"); r != ":0" {
+		t.Fatalf("idletime after TOUCH = %s", r)
+	}
+	h.srv.cfg["maxmemory-policy"] = "allkeys-lfu"
+	h.ks.SetLFU(&datastructs.LFUOptions{LogFactor: 10, DecayTime: 1})
+	if r, _ := h.do("object", "idletime", "k"); r != "-"+command.ErrLFUSelected {
+		t.Fatalf("idletime with LFU = %s", r)
+	}
+	db.SetString([]byte("n"), []byte("v"), 0, false)
+	if r, _ := h.do("object", "freq", "n"); r != ":5" {
+		t.Fatalf("freq of a new key = %s", r)
+	}
+	h.do("touch", "n")
+	if r, _ := h.do("object", "freq", "n"); r != ":6" {
+		t.Fatalf("freq after TOUCH = %s", r)
+	}
+	if r, _ := h.do("object", "freq", "nokey"); r != "_" {
+		t.Fatalf("freq of a missing key = %s", r)
+	}
+	// With maxmemory and an LFU/LRU policy small integers are not shared.
+	db.SetString([]byte("i"), []byte("42"), 0, false)
+	if r, _ := h.do("object", "refcount", "i"); r != ":2147483647" {
+		t.Fatalf("refcount = %s", r)
+	}
+	h.srv.cfg["maxmemory"] = "1000000"
+	if r, _ := h.do("object", "refcount", "i"); r != ":1" {
+		t.Fatalf("refcount with maxmemory+lfu = %s", r)
+	}
+}
+
+func TestCopyNotCopyable(t *testing.T) {
+	h := newHarness(t)
+	h.ks.DB(0).SetValue([]byte("j"), opaque{}, 0, false)
+	if r, _ := h.do("copy", "j", "j2"); r != "-"+command.ErrNotCopyable {
+		t.Fatalf("copy = %s", r)
+	}
+	if r, _ := h.do("object", "encoding", "j"); r != "$raw" {
+		t.Fatalf("encoding = %s", r)
+	}
+	if r, _ := h.do("type", "j"); r != "+ReJSON-RL" {
+		t.Fatalf("type = %s", r)
+	}
+	if r, _ := h.do("scan", "0", "type", "rejson-rl"); r != "*2 $0 *1 $j" {
+		t.Fatalf("scan type = %s", r)
+	}
+}
+
+// opaque is a value without Copier or Encoder.
+type opaque struct{}
+
+func (opaque) Type() datastructs.Type { return datastructs.TypeJSON }
