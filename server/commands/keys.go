@@ -40,61 +40,61 @@ func registerKeys(t *command.Table) {
 	t.Add(
 		&command.Spec{Name: "del", Arity: -2, Flags: command.Write, FirstKey: 1, LastKey: -1, Step: 1,
 			ACL: wSlow, Group: "generic", Summary: "Delete a key", Since: "1.0.0",
-			Complexity: "O(N) where N is the number of keys that will be removed.", Handler: del},
+			Complexity: "O(N) where N is the number of keys that will be removed.", Handler: delCmd},
 		&command.Spec{Name: "unlink", Arity: -2, Flags: wf, FirstKey: 1, LastKey: -1, Step: 1,
 			ACL: wFast, Group: "generic", Summary: "Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.",
-			Since: "4.0.0", Complexity: "O(1) for each key removed regardless of its size.", Handler: del},
+			Since: "4.0.0", Complexity: "O(1) for each key removed regardless of its size.", Handler: delCmd},
 		&command.Spec{Name: "exists", Arity: -2, Flags: rf, FirstKey: 1, LastKey: -1, Step: 1,
 			ACL: rFast, Group: "generic", Summary: "Determine if a key exists", Since: "1.0.0",
-			Complexity: "O(N) where N is the number of keys to check.", Handler: exists},
+			Complexity: "O(N) where N is the number of keys to check.", Handler: existsCmd},
 		&command.Spec{Name: "type", Arity: 2, Flags: rf, FirstKey: 1, LastKey: 1, Step: 1,
 			ACL: rFast, Group: "generic", Summary: "Determine the type stored at key", Since: "1.0.0",
 			Complexity: "O(1)", Handler: typeCmd},
 		&command.Spec{Name: "keys", Arity: 2, Flags: command.ReadOnly,
 			ACL: []string{"keyspace", "read", "slow", "dangerous"}, Group: "generic",
 			Summary: "Find all keys matching the given pattern", Since: "1.0.0",
-			Complexity: "O(N) with N being the number of keys in the database", Handler: keys},
+			Complexity: "O(N) with N being the number of keys in the database", Handler: keysCmd},
 		&command.Spec{Name: "scan", Arity: -2, Flags: command.ReadOnly,
 			ACL: rSlow, Group: "generic", Summary: "Incrementally iterate the keys space", Since: "2.8.0",
-			Complexity: "O(1) for every call. O(N) for a complete iteration.", Handler: scan},
+			Complexity: "O(1) for every call. O(N) for a complete iteration.", Handler: scanCmd},
 		&command.Spec{Name: "randomkey", Arity: 1, Flags: command.ReadOnly,
 			ACL: rSlow, Group: "generic", Summary: "Return a random key from the keyspace", Since: "1.0.0",
 			Complexity: "O(1)", Handler: randomKey},
 		&command.Spec{Name: "rename", Arity: 3, Flags: command.Write, FirstKey: 1, LastKey: 2, Step: 1,
 			ACL: wSlow, Group: "generic", Summary: "Rename a key", Since: "1.0.0", Complexity: "O(1)",
-			Handler: func(c *command.Context) { rename(c, false) }},
+			Handler: func(c *command.Context) { renameCmd(c, false) }},
 		&command.Spec{Name: "renamenx", Arity: 3, Flags: wf, FirstKey: 1, LastKey: 2, Step: 1,
 			ACL: wFast, Group: "generic", Summary: "Rename a key, only if the new key does not exist",
-			Since: "1.0.0", Complexity: "O(1)", Handler: func(c *command.Context) { rename(c, true) }},
+			Since: "1.0.0", Complexity: "O(1)", Handler: func(c *command.Context) { renameCmd(c, true) }},
 		&command.Spec{Name: "copy", Arity: -3, Flags: command.Write | command.DenyOOM, FirstKey: 1, LastKey: 2, Step: 1,
 			ACL: wSlow, Group: "generic", Summary: "Copy a key", Since: "6.2.0",
 			Complexity: "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.",
 			Handler:    copyCmd},
 		&command.Spec{Name: "move", Arity: 3, Flags: wf, FirstKey: 1, LastKey: 1, Step: 1,
 			ACL: wFast, Group: "generic", Summary: "Move a key to another database", Since: "1.0.0",
-			Complexity: "O(1)", Handler: move},
+			Complexity: "O(1)", Handler: moveCmd},
 		&command.Spec{Name: "touch", Arity: -2, Flags: rf, FirstKey: 1, LastKey: -1, Step: 1,
 			ACL: rFast, Group: "generic", Summary: "Alters the last access time of a key(s). Returns the number of existing keys specified.",
-			Since: "3.2.1", Complexity: "O(N) where N is the number of keys that will be touched.", Handler: touch},
+			Since: "3.2.1", Complexity: "O(N) where N is the number of keys that will be touched.", Handler: touchCmd},
 		expireSpec("expire", "Set a key's time to live in seconds", "1.0.0",
-			func(c *command.Context) { expire(c, c.KS.Now(), true) }),
+			func(c *command.Context) { expireCmd(c, c.KS.Now(), true) }),
 		expireSpec("pexpire", "Set a key's time to live in milliseconds", "2.6.0",
-			func(c *command.Context) { expire(c, c.KS.Now(), false) }),
+			func(c *command.Context) { expireCmd(c, c.KS.Now(), false) }),
 		expireSpec("expireat", "Set the expiration for a key as a UNIX timestamp", "1.2.0",
-			func(c *command.Context) { expire(c, 0, true) }),
+			func(c *command.Context) { expireCmd(c, 0, true) }),
 		expireSpec("pexpireat", "Set the expiration for a key as a UNIX timestamp specified in milliseconds", "2.6.0",
-			func(c *command.Context) { expire(c, 0, false) }),
+			func(c *command.Context) { expireCmd(c, 0, false) }),
 		ttlSpec("ttl", "Get the time to live for a key in seconds", "1.0.0",
-			func(c *command.Context) { ttl(c, false, false) }),
+			func(c *command.Context) { ttlCmd(c, false, false) }),
 		ttlSpec("pttl", "Get the time to live for a key in milliseconds", "2.6.0",
-			func(c *command.Context) { ttl(c, true, false) }),
+			func(c *command.Context) { ttlCmd(c, true, false) }),
 		ttlSpec("expiretime", "Get the expiration Unix timestamp for a key", "7.0.0",
-			func(c *command.Context) { ttl(c, false, true) }),
+			func(c *command.Context) { ttlCmd(c, false, true) }),
 		ttlSpec("pexpiretime", "Get the expiration Unix timestamp for a key in milliseconds", "7.0.0",
-			func(c *command.Context) { ttl(c, true, true) }),
+			func(c *command.Context) { ttlCmd(c, true, true) }),
 		&command.Spec{Name: "persist", Arity: 2, Flags: wf, FirstKey: 1, LastKey: 1, Step: 1,
 			ACL: wFast, Group: "generic", Summary: "Remove the expiration from a key", Since: "2.2.0",
-			Complexity: "O(1)", Handler: persist},
+			Complexity: "O(1)", Handler: persistCmd},
 		&command.Spec{Name: "object", Arity: -2, ACL: []string{"slow"}, Group: "generic",
 			Summary: "A container for object introspection commands", Since: "2.2.3",
 			Complexity: "Depends on subcommand.",
@@ -109,22 +109,22 @@ func registerKeys(t *command.Table) {
 			}},
 		&command.Spec{Name: "dbsize", Arity: 1, Flags: rf, ACL: rFast, Group: "server",
 			Summary: "Return the number of keys in the selected database", Since: "1.0.0",
-			Complexity: "O(1)", Handler: dbsize},
+			Complexity: "O(1)", Handler: dbsizeCmd},
 		&command.Spec{Name: "flushdb", Arity: -1, Flags: command.Write,
 			ACL: []string{"keyspace", "write", "slow", "dangerous"}, Group: "server",
 			Summary: "Remove all keys from the current database", Since: "1.0.0",
 			Complexity: "O(N) where N is the number of keys in the selected database",
-			Handler:    func(c *command.Context) { flush(c, false) }},
+			Handler:    func(c *command.Context) { flushCmd(c, false) }},
 		&command.Spec{Name: "flushall", Arity: -1, Flags: command.Write,
 			ACL: []string{"keyspace", "write", "slow", "dangerous"}, Group: "server",
 			Summary: "Remove all keys from all databases", Since: "1.0.0",
 			Complexity: "O(N) where N is the total number of keys in all databases",
-			Handler:    func(c *command.Context) { flush(c, true) }},
+			Handler:    func(c *command.Context) { flushCmd(c, true) }},
 		&command.Spec{Name: "swapdb", Arity: 3, Flags: wf,
 			ACL: []string{"keyspace", "write", "fast", "dangerous"}, Group: "server",
 			Summary: "Swaps two Redis databases", Since: "4.0.0",
 			Complexity: "O(N) where N is the count of clients watching or blocking on keys from both databases.",
-			Handler:    swapdb},
+			Handler: swapdbCmd},
 	)
 }
 
@@ -148,8 +148,8 @@ func existsRead(c *command.Context, key []byte) bool {
 	return true
 }
 
-// del serves DEL and UNLINK (values are freed by the Go GC either way).
-func del(c *command.Context) {
+// delCmd serves DEL and UNLINK (values are freed by the Go GC either way).
+func delCmd(c *command.Context) {
 	var n int64
 	for _, k := range c.Args[1:] {
 		if c.DB.Delete(k) {
@@ -159,8 +159,8 @@ func del(c *command.Context) {
 	c.W.Int(n)
 }
 
-// exists counts a key once per time it is named, as Redis does.
-func exists(c *command.Context) {
+// existsCmd counts a key once per time it is named, as Redis does.
+func existsCmd(c *command.Context) {
 	var n int64
 	for _, k := range c.Args[1:] {
 		if existsRead(c, k) {
@@ -170,7 +170,7 @@ func exists(c *command.Context) {
 	c.W.Int(n)
 }
 
-func touch(c *command.Context) {
+func touchCmd(c *command.Context) {
 	var n int64
 	for _, k := range c.Args[1:] {
 		if c.DB.Lookup(k) != nil {
@@ -189,7 +189,7 @@ func typeCmd(c *command.Context) {
 	c.W.SimpleString(e.Type().String())
 }
 
-func keys(c *command.Context) {
+func keysCmd(c *command.Context) {
 	pattern := c.Args[1]
 	// Redis special-cases "*": the matcher itself would not match "".
 	all := len(pattern) == 1 && pattern[0] == '*'
@@ -243,7 +243,7 @@ func parseCursor(b []byte) (uint64, bool) {
 	return n, true
 }
 
-func scan(c *command.Context) {
+func scanCmd(c *command.Context) {
 	cursor, ok := parseCursor(c.Args[1])
 	if !ok {
 		c.W.Error(command.ErrInvalidCursor)
@@ -310,7 +310,7 @@ func randomKey(c *command.Context) {
 	c.W.BulkString(k)
 }
 
-func rename(c *command.Context, nx bool) {
+func renameCmd(c *command.Context, nx bool) {
 	src, dst := c.Args[1], c.Args[2]
 	if c.DB.LookupWrite(src) == nil {
 		c.W.Error(command.ErrNoSuchKey)
@@ -356,7 +356,7 @@ func dbIndexArg(c *command.Context, b []byte) (*datastructs.DB, bool) {
 	return c.KS.DB(int(n)), true
 }
 
-func move(c *command.Context) {
+func moveCmd(c *command.Context) {
 	dst, ok := dbIndexArg(c, c.Args[2])
 	if !ok {
 		return
@@ -415,9 +415,9 @@ const (
 	expireLT
 )
 
-// expire serves EXPIRE, PEXPIRE, EXPIREAT and PEXPIREAT: base is added to
+// expireCmd serves EXPIRE, PEXPIRE, EXPIREAT and PEXPIREAT: base is added to
 // the given time (now for the relative forms), seconds selects the unit.
-func expire(c *command.Context, base int64, seconds bool) {
+func expireCmd(c *command.Context, base int64, seconds bool) {
 	key := c.Args[1]
 	flags := 0
 	for _, opt := range c.Args[3:] {
@@ -491,8 +491,8 @@ func expire(c *command.Context, base int64, seconds bool) {
 	c.W.Int(1)
 }
 
-// ttl serves TTL, PTTL, EXPIRETIME and PEXPIRETIME.
-func ttl(c *command.Context, ms, abs bool) {
+// ttlCmd serves TTL, PTTL, EXPIRETIME and PEXPIRETIME.
+func ttlCmd(c *command.Context, ms, abs bool) {
 	e := peekRead(c, c.Args[1])
 	if e == nil {
 		c.W.Int(-2)
@@ -515,7 +515,7 @@ func ttl(c *command.Context, ms, abs bool) {
 	c.W.Int(t)
 }
 
-func persist(c *command.Context) {
+func persistCmd(c *command.Context) {
 	if c.DB.LookupWrite(c.Args[1]) != nil && c.DB.Persist(c.Args[1]) {
 		c.W.Int(1)
 		return
@@ -657,11 +657,11 @@ func objectHelp(c *command.Context) {
 	}
 }
 
-func dbsize(c *command.Context) { c.W.Int(int64(c.DB.Len())) }
+func dbsizeCmd(c *command.Context) { c.W.Int(int64(c.DB.Len())) }
 
-// flush serves FLUSHDB and FLUSHALL. ASYNC and SYNC are accepted and
+// flushCmd serves FLUSHDB and FLUSHALL. ASYNC and SYNC are accepted and
 // behave the same: the old tables are simply dropped for the GC.
-func flush(c *command.Context, all bool) {
+func flushCmd(c *command.Context, all bool) {
 	switch {
 	case len(c.Args) == 2 && (eq(c.Args[1], "sync") || eq(c.Args[1], "async")):
 	case len(c.Args) != 1:
@@ -677,7 +677,7 @@ func flush(c *command.Context, all bool) {
 	c.W.OK()
 }
 
-func swapdb(c *command.Context) {
+func swapdbCmd(c *command.Context) {
 	a, ok := parseInt(c.Args[1])
 	if !ok || a < math.MinInt32 || a > math.MaxInt32 {
 		c.W.Error(command.ErrInvalidFirstDBIdx)

@@ -131,60 +131,60 @@ func TestStringEncoding(t *testing.T) {
 	}
 }
 
-// recWriter records replies as text ("+OK", ":1", "$v", "_", "*2", "-ERR ...").
-type recWriter struct{ out []string }
+// keysWriter records replies as text ("+OK", ":1", "$v", "_", "*2", "-ERR ...").
+type keysWriter struct{ out []string }
 
-func (w *recWriter) add(s string)              { w.out = append(w.out, s) }
-func (w *recWriter) SimpleString(s string)     { w.add("+" + s) }
-func (w *recWriter) OK()                       { w.add("+OK") }
-func (w *recWriter) Error(msg string)          { w.add("-" + msg) }
-func (w *recWriter) Int(n int64)               { w.add(":" + strconv.FormatInt(n, 10)) }
-func (w *recWriter) Bulk(b []byte)             { w.add("$" + string(b)) }
-func (w *recWriter) BulkString(s string)       { w.add("$" + s) }
-func (w *recWriter) Null()                     { w.add("_") }
-func (w *recWriter) NullArray()                { w.add("_*") }
-func (w *recWriter) Array(n int)               { w.add("*" + strconv.Itoa(n)) }
-func (w *recWriter) Map(n int)                 { w.add("%" + strconv.Itoa(n)) }
-func (w *recWriter) Set(n int)                 { w.add("~" + strconv.Itoa(n)) }
-func (w *recWriter) Push(n int)                { w.add(">" + strconv.Itoa(n)) }
-func (w *recWriter) Double(f float64)          { w.add("," + strconv.FormatFloat(f, 'g', 17, 64)) }
-func (w *recWriter) Bool(b bool)               { w.add("#" + strconv.FormatBool(b)) }
-func (w *recWriter) Verbatim(format, s string) { w.add("=" + s) }
-func (w *recWriter) Proto() int                { return 2 }
+func (w *keysWriter) add(s string)              { w.out = append(w.out, s) }
+func (w *keysWriter) SimpleString(s string)     { w.add("+" + s) }
+func (w *keysWriter) OK()                       { w.add("+OK") }
+func (w *keysWriter) Error(msg string)          { w.add("-" + msg) }
+func (w *keysWriter) Int(n int64)               { w.add(":" + strconv.FormatInt(n, 10)) }
+func (w *keysWriter) Bulk(b []byte)             { w.add("$" + string(b)) }
+func (w *keysWriter) BulkString(s string)       { w.add("$" + s) }
+func (w *keysWriter) Null()                     { w.add("_") }
+func (w *keysWriter) NullArray()                { w.add("_*") }
+func (w *keysWriter) Array(n int)               { w.add("*" + strconv.Itoa(n)) }
+func (w *keysWriter) Map(n int)                 { w.add("%" + strconv.Itoa(n)) }
+func (w *keysWriter) Set(n int)                 { w.add("~" + strconv.Itoa(n)) }
+func (w *keysWriter) Push(n int)                { w.add(">" + strconv.Itoa(n)) }
+func (w *keysWriter) Double(f float64)          { w.add("," + strconv.FormatFloat(f, 'g', 17, 64)) }
+func (w *keysWriter) Bool(b bool)               { w.add("#" + strconv.FormatBool(b)) }
+func (w *keysWriter) Verbatim(format, s string) { w.add("=" + s) }
+func (w *keysWriter) Proto() int                { return 2 }
 
-// fakeServer answers ConfigGet from a map; other methods are unused.
-type fakeServer struct {
+// keysServer answers ConfigGet from a map; other methods are unused.
+type keysServer struct {
 	command.Server
 	cfg map[string]string
 }
 
-func (s fakeServer) ConfigGet(name string) [][2]string {
+func (s keysServer) ConfigGet(name string) [][2]string {
 	if v, ok := s.cfg[name]; ok {
 		return [][2]string{{name, v}}
 	}
 	return nil
 }
 
-// harness runs handlers from a keys table against an in-memory keyspace
+// keysHarness runs handlers from a keys table against an in-memory keyspace
 // with a fake clock.
-type harness struct {
+type keysHarness struct {
 	t   *testing.T
 	tab *command.Table
 	ks  *datastructs.Keyspace
 	now int64
 	ctx command.Context
-	srv fakeServer
+	srv keysServer
 }
 
-func newHarness(t *testing.T) *harness {
-	h := &harness{t: t, tab: command.NewTable(), now: 1_700_000_000_000, srv: fakeServer{cfg: map[string]string{}}}
+func newKeysHarness(t *testing.T) *keysHarness {
+	h := &keysHarness{t: t, tab: command.NewTable(), now: 1_700_000_000_000, srv: keysServer{cfg: map[string]string{}}}
 	registerKeys(h.tab)
 	h.ks = datastructs.New(datastructs.Options{Now: func() int64 { return h.now }})
 	return h
 }
 
 // do runs one command and returns its reply and effects.
-func (h *harness) do(args ...string) (string, command.Effects) {
+func (h *keysHarness) do(args ...string) (string, command.Effects) {
 	h.t.Helper()
 	bargs := make([][]byte, len(args))
 	for i, a := range args {
@@ -195,14 +195,14 @@ func (h *harness) do(args ...string) (string, command.Effects) {
 	if !ok || !spec.CheckArity(len(bargs)) {
 		h.t.Fatalf("bad command %q", args)
 	}
-	w := &recWriter{}
+	w := &keysWriter{}
 	h.ctx = command.Context{Args: bargs, Spec: spec, W: w, Client: &command.Client{}, KS: h.ks, DB: h.ks.DB(0), Server: h.srv}
 	spec.Handler(&h.ctx)
 	return strings.Join(w.out, " "), h.ctx.Effects
 }
 
 func TestExpireEffects(t *testing.T) {
-	h := newHarness(t)
+	h := newKeysHarness(t)
 	db := h.ks.DB(0)
 	db.SetString([]byte("k"), []byte("v"), 0, false)
 	for _, tc := range []struct {
@@ -239,7 +239,7 @@ func TestExpireEffects(t *testing.T) {
 }
 
 func TestTTLFollowsClock(t *testing.T) {
-	h := newHarness(t)
+	h := newKeysHarness(t)
 	h.ks.DB(0).SetString([]byte("k"), []byte("v"), h.now+1500, false)
 	if r, _ := h.do("ttl", "k"); r != ":2" { // rounded like Redis
 		t.Fatalf("ttl = %s", r)
@@ -261,7 +261,7 @@ func TestTTLFollowsClock(t *testing.T) {
 }
 
 func TestObjectFreqAndIdletime(t *testing.T) {
-	h := newHarness(t)
+	h := newKeysHarness(t)
 	db := h.ks.DB(0)
 	db.SetString([]byte("k"), []byte("hello"), 0, false)
 	if r, _ := h.do("object", "freq", "k"); r != "-"+command.ErrLFUNotSelected {
@@ -303,8 +303,8 @@ func TestObjectFreqAndIdletime(t *testing.T) {
 }
 
 func TestCopyNotCopyable(t *testing.T) {
-	h := newHarness(t)
-	h.ks.DB(0).SetValue([]byte("j"), opaque{}, 0, false)
+	h := newKeysHarness(t)
+	h.ks.DB(0).SetValue([]byte("j"), opaqueValue{}, 0, false)
 	if r, _ := h.do("copy", "j", "j2"); r != "-"+command.ErrNotCopyable {
 		t.Fatalf("copy = %s", r)
 	}
@@ -319,7 +319,7 @@ func TestCopyNotCopyable(t *testing.T) {
 	}
 }
 
-// opaque is a value without Copier or Encoder.
-type opaque struct{}
+// opaqueValue is a value without Copier or Encoder.
+type opaqueValue struct{}
 
-func (opaque) Type() datastructs.Type { return datastructs.TypeJSON }
+func (opaqueValue) Type() datastructs.Type { return datastructs.TypeJSON }
