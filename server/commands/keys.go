@@ -124,7 +124,7 @@ func registerKeys(t *command.Table) {
 			ACL: []string{"keyspace", "write", "fast", "dangerous"}, Group: "server",
 			Summary: "Swaps two Redis databases", Since: "4.0.0",
 			Complexity: "O(N) where N is the count of clients watching or blocking on keys from both databases.",
-			Handler: swapdbCmd},
+			Handler:    swapdbCmd},
 	)
 }
 
