@@ -1,6 +1,7 @@
 package datastructs
 
 import (
+	"errors"
 	"math/rand/v2"
 	"time"
 
@@ -54,6 +55,87 @@ type Keyspace struct {
 	// Loading is true while the dataset is being loaded; expiry is not
 	// applied then, so replay reproduces the logged state exactly.
 	Loading bool
+	// lfu, when set, makes entries track access frequency instead of
+	// access time (see SetLFU).
+	lfu *LFUOptions
+}
+
+// LFUOptions are the LFU tracking parameters (Redis's lfu-log-factor and
+// lfu-decay-time).
+type LFUOptions struct {
+	LogFactor int // higher: the counter grows more slowly
+	DecayTime int // minutes per counter decrement; 0 never decays
+}
+
+// lfuInitVal is the counter of a new key (Redis's LFU_INIT_VAL), so new
+// keys are not evicted before they had a chance to be accessed.
+const lfuInitVal = 5
+
+// SetLFU switches access tracking to LFU (o != nil; an "*-lfu"
+// maxmemory-policy) or back to LRU (nil). As in Redis, existing entries
+// keep their old field, which is read under the new interpretation until
+// they are next accessed: switching at runtime takes a while to settle.
+func (ks *Keyspace) SetLFU(o *LFUOptions) {
+	if o != nil {
+		c := *o
+		o = &c
+	}
+	ks.lfu = o
+}
+
+// LFU reports whether access frequency (rather than time) is tracked.
+func (ks *Keyspace) LFU() bool { return ks.lfu != nil }
+
+// newAccess is the access field of a newly created entry.
+func (ks *Keyspace) newAccess() uint32 {
+	if ks.lfu != nil {
+		return ks.lfuMinutes()<<8 | lfuInitVal
+	}
+	return uint32(ks.now() / 1000)
+}
+
+// lfuMinutes is Redis's LFUGetTimeInMinutes.
+func (ks *Keyspace) lfuMinutes() uint32 { return uint32(ks.now()/60000) & 0xffff }
+
+// touch records an access to e (Redis's updateLFU / LRU_CLOCK update).
+func (ks *Keyspace) touch(e *Entry) {
+	if ks.lfu == nil {
+		e.access = uint32(ks.now() / 1000)
+		return
+	}
+	counter := ks.lfuDecr(e.access)
+	if counter < 255 {
+		// LFULogIncr: increment with probability 1/((c-init)*factor+1).
+		base := float64(int(counter) - lfuInitVal)
+		if base < 0 {
+			base = 0
+		}
+		if ks.rnd.Float64() < 1.0/(base*float64(ks.lfu.LogFactor)+1) {
+			counter++
+		}
+	}
+	e.access = ks.lfuMinutes()<<8 | uint32(counter)
+}
+
+// lfuDecr is Redis's LFUDecrAndReturn: the counter after decay.
+func (ks *Keyspace) lfuDecr(access uint32) uint8 {
+	ldt, counter := access>>8, access&255
+	now := ks.lfuMinutes()
+	var elapsed uint32
+	if now >= ldt {
+		elapsed = now - ldt
+	} else {
+		elapsed = 65535 - ldt + now
+	}
+	if ks.lfu.DecayTime > 0 {
+		periods := elapsed / uint32(ks.lfu.DecayTime)
+		if periods > counter {
+			counter = 0
+		} else {
+			counter -= periods
+		}
+	}
+	return uint8(counter)
 }
 
 // New returns an empty keyspace.
@@ -190,6 +272,7 @@ func (db *DB) Lookup(key []byte) *Entry {
 		db.ks.Stats.KeyspaceMisses++
 	} else {
 		db.ks.Stats.KeyspaceHits++
+		db.ks.touch(e)
 	}
 	return e
 }
@@ -197,7 +280,32 @@ func (db *DB) Lookup(key []byte) *Entry {
 // LookupWrite returns the live entry for key for a command that will
 // modify it, or nil. It does not count hits or misses. After modifying the
 // value in place the caller must call Modified(key).
-func (db *DB) LookupWrite(key []byte) *Entry { return db.lookup(bstr(key)) }
+func (db *DB) LookupWrite(key []byte) *Entry {
+	e := db.lookup(bstr(key))
+	if e != nil {
+		db.ks.touch(e)
+	}
+	return e
+}
+
+// IdleSeconds returns how many seconds ago e was last accessed (OBJECT
+// IDLETIME). Only meaningful while LRU tracking is on.
+func (db *DB) IdleSeconds(e *Entry) int64 {
+	idle := db.ks.now()/1000 - int64(e.access)
+	if idle < 0 {
+		idle = 0
+	}
+	return idle
+}
+
+// Freq returns e's decayed LFU access counter (OBJECT FREQ). Only
+// meaningful while LFU tracking is on; 0 otherwise.
+func (db *DB) Freq(e *Entry) int {
+	if db.ks.lfu == nil {
+		return 0
+	}
+	return int(db.ks.lfuDecr(e.access))
+}
 
 // Peek returns the entry without expiring it or counting stats (for
 // introspection such as OBJECT, SCAN filters and snapshots). It returns
@@ -243,6 +351,13 @@ func (db *DB) SetValue(key []byte, v Value, expireAt int64, keepTTL bool) {
 func (db *DB) set(key []byte, e Entry, expireAt int64, keepTTL bool) {
 	k := bstr(key)
 	if old := db.keys.GetPtr(k); old != nil {
+		if db.ks.lfu != nil {
+			// An overwritten key keeps its access frequency (Redis's
+			// dbOverwrite); under LRU the new value is freshly accessed.
+			e.access = old.access
+		} else {
+			e.access = db.ks.newAccess()
+		}
 		if keepTTL {
 			e.ExpireAt = old.ExpireAt
 		} else {
@@ -257,6 +372,7 @@ func (db *DB) set(key []byte, e Entry, expireAt int64, keepTTL bool) {
 		}
 	} else {
 		ks := string(key)
+		e.access = db.ks.newAccess()
 		if !keepTTL {
 			e.ExpireAt = expireAt
 		}
@@ -416,4 +532,96 @@ func (db *DB) ExpireSample(n int) (sampled, expired int) {
 func (db *DB) RehashStep(n int) {
 	db.keys.RehashStep(n)
 	db.expires.RehashStep(n)
+}
+
+// ErrNotCopyable is returned by CopyTo for a value that does not
+// implement Copier.
+var ErrNotCopyable = errors.New("datastructs: value type cannot be copied")
+
+// insert adds an entry for a key known to be absent, indexing its TTL.
+// k must not alias a caller's buffer.
+func (db *DB) insert(k string, e Entry) {
+	db.keys.Set(k, e)
+	if e.ExpireAt != 0 {
+		db.expires.Set(k, e.ExpireAt)
+	}
+}
+
+// notify tells the observer that key changed, without counting a change.
+func (db *DB) notify(key []byte) {
+	if db.ks.observer != nil {
+		db.ks.observer.KeyModified(db.index, string(key))
+	}
+}
+
+// Rename moves src's value to dst together with its TTL and access data,
+// replacing whatever dst held, and deletes src (RENAME). It reports false
+// and changes nothing when src is not live. src and dst must differ.
+func (db *DB) Rename(src, dst []byte) bool {
+	s := bstr(src)
+	e := db.lookup(s)
+	if e == nil {
+		return false
+	}
+	db.ks.touch(e)
+	moved := *e
+	db.delete(s)
+	d := bstr(dst)
+	if db.lookup(d) != nil { // expires a dead dst first, as Redis does
+		db.delete(d)
+	}
+	db.insert(string(dst), moved)
+	db.ks.Dirty++
+	db.notify(src)
+	db.notify(dst)
+	return true
+}
+
+// MoveTo moves key with its TTL to database to (MOVE) when key is live
+// in db and absent from to; it reports whether it moved. to must not be db.
+func (db *DB) MoveTo(key []byte, to *DB) bool {
+	k := bstr(key)
+	e := db.lookup(k)
+	if e == nil || to.lookup(k) != nil {
+		return false
+	}
+	db.ks.touch(e)
+	moved := *e
+	db.delete(k)
+	to.insert(string(key), moved)
+	db.ks.Dirty++
+	db.notify(key)
+	to.notify(key)
+	return true
+}
+
+// CopyTo duplicates src's value and TTL into database to under dstKey
+// (COPY). It returns false and changes nothing when src is not live, or
+// when dstKey is live in to and replace is false. Strings share their
+// immutable bytes; other values are duplicated with Copier, and a value
+// without it gives ErrNotCopyable. The caller rejects copying a key onto
+// itself. The copy counts as a new key for LRU/LFU tracking.
+func (db *DB) CopyTo(src []byte, to *DB, dstKey []byte, replace bool) (bool, error) {
+	e := db.Lookup(src)
+	if e == nil {
+		return false, nil
+	}
+	old := *e // e may not survive changes to the table below
+	d := bstr(dstKey)
+	if to.lookup(d) != nil && !replace {
+		return false, nil
+	}
+	n := Entry{str: old.str, ExpireAt: old.ExpireAt, access: db.ks.newAccess()}
+	if old.obj != nil {
+		c, ok := old.obj.(Copier)
+		if !ok {
+			return false, ErrNotCopyable
+		}
+		n.obj = c.Copy()
+	}
+	to.delete(d)
+	to.insert(string(dstKey), n)
+	db.ks.Dirty++
+	to.notify(dstKey)
+	return true, nil
 }

@@ -54,6 +54,11 @@ type Entry struct {
 	// ExpireAt is the absolute expiry in Unix milliseconds, 0 for none.
 	// Change it only through DB.SetExpire / DB.Persist.
 	ExpireAt int64
+	// access is Redis's robj.lru: with LRU tracking (the default) the
+	// Unix second of the last access; with LFU tracking (Keyspace.SetLFU)
+	// the minute of the last decrement (16 bits) << 8 | a logarithmic
+	// access counter. Updated by DB.Lookup and DB.LookupWrite.
+	access uint32
 }
 
 // Type returns the entry's value type.

@@ -91,3 +91,18 @@ func sanitize(s string) string {
 		return r
 	}, s)
 }
+
+// Error texts of the generic key commands.
+const (
+	ErrInvalidCursor      = "ERR invalid cursor"
+	ErrExpireNXAndOthers  = "ERR NX and XX, GT or LT options at the same time are not compatible"
+	ErrExpireGTAndLT      = "ERR GT and LT options at the same time are not compatible"
+	ErrNotCopyable        = "ERR not supported for this module type"
+	ErrLFUNotSelected     = "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."
+	ErrLFUSelected        = "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."
+	ErrInvalidFirstDBIdx  = "ERR invalid first DB index"
+	ErrInvalidSecondDBIdx = "ERR invalid second DB index"
+	// ErrIntOutOfRange is getIntFromObjectOrReply's error for an integer
+	// outside int32.
+	ErrIntOutOfRange = "ERR value is out of range, value must between -2147483648 and 2147483647"
+)
