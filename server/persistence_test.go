@@ -20,7 +20,17 @@ type memLog struct {
 func (m *memLog) Append(rec aof.Record) uint64 {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.records = append(m.records, rec)
+	// Like the real log, Append copies: the arguments alias buffers
+	// that are reused after the batch.
+	cp := aof.Record{Time: rec.Time}
+	for _, c := range rec.Cmds {
+		var args [][]byte
+		for _, a := range c.Args {
+			args = append(args, append([]byte(nil), a...))
+		}
+		cp.Cmds = append(cp.Cmds, aof.Cmd{DB: c.DB, Args: args})
+	}
+	m.records = append(m.records, cp)
 	return uint64(len(m.records))
 }
 

@@ -196,7 +196,7 @@ func (h *keysHarness) do(args ...string) (string, command.Effects) {
 		h.t.Fatalf("bad command %q", args)
 	}
 	w := &keysWriter{}
-	h.ctx = command.Context{Args: bargs, Spec: spec, W: w, Client: &command.Client{}, KS: h.ks, DB: h.ks.DB(0), Server: h.srv}
+	h.ctx = command.Context{Args: bargs, Spec: spec, W: w, Client: &command.Client{}, KS: h.ks, DB: h.ks.DB(0), Server: h.srv, Effects: command.Effects{Logging: true}}
 	spec.Handler(&h.ctx)
 	return strings.Join(w.out, " "), h.ctx.Effects
 }

@@ -3,7 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
-	"path"
+	"github.com/aikv/aikv/datastructs/glob"
 	"sort"
 	"strings"
 )
@@ -48,8 +48,7 @@ func (r *Registry) Value(c *Config, p *Param) string { return p.get(c) }
 // TODO(glob): swap for datastructs/glob (Redis's stringmatchlen) once
 // merged; path.Match differs only on '\' escapes inside classes and '/'.
 func match(pattern, name string) bool {
-	ok, _ := path.Match(strings.ToLower(pattern), name)
-	return ok
+	return glob.MatchString(pattern, name, true)
 }
 
 // Get returns name/value pairs like Redis 7's CONFIG GET: a pattern
