@@ -18,7 +18,7 @@ var MaxIntsetEntries = 512
 
 // Set is a Redis set. The zero value is not usable; call New.
 type Set struct {
-	ints []int64             // "intset" encoding: sorted members; live while d == nil
+	ints []int64              // "intset" encoding: sorted members; live while d == nil
 	d    *dict.Dict[struct{}] // "hashtable" encoding
 }
 
