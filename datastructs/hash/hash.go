@@ -166,16 +166,33 @@ func (h *Hash) Range(fn func(field, value string) bool) {
 	h.d.Range(fn)
 }
 
-// Random returns a random pair in O(1) (uniform for a listpack; Redis's
-// bucket-then-chain pick for a hashtable). h must not be empty.
+// Random returns a random pair in O(1): uniform for a listpack; for a
+// hashtable Redis's dictGetFairRandomKey (a uniform pick among a sample of
+// up to 15 entries), which evens out the bias of picking a bucket first.
+// h must not be empty.
 func (h *Hash) Random(rnd *rand.Rand) (field, value string) {
 	if h.d == nil {
 		i := rnd.IntN(len(h.lp)/2) * 2
 		return h.lp[i], h.lp[i+1]
 	}
-	f, v, _ := h.d.Random(rnd)
-	return f, v
+	var buf [fairSample][2]string
+	n := 0
+	h.d.Sample(rnd, fairSample, func(f, v string) {
+		if n < fairSample {
+			buf[n] = [2]string{f, v}
+			n++
+		}
+	})
+	if n == 0 {
+		f, v, _ := h.d.Random(rnd)
+		return f, v
+	}
+	p := buf[rnd.IntN(n)]
+	return p[0], p[1]
 }
+
+// fairSample is Redis's GETFAIR_NUM_ENTRIES.
+const fairSample = 15
 
 // Scan is HSCAN's step. For the hashtable encoding it visits pairs from
 // cursor on (at least count of them unless the table ends) and returns the

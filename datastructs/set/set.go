@@ -171,15 +171,35 @@ func (s *Set) Members() []string {
 	return out
 }
 
-// Random returns a random member in O(1) (uniform for an intset; for a
-// hashtable Redis's bucket-then-chain pick, as dict.Random). s must not be
-// empty.
+// Random returns a random member in O(1): uniform for an intset; for a
+// hashtable Redis's dictGetFairRandomKey (a uniform pick among a sample of
+// up to 15 entries), which evens out the bias of picking a bucket first.
+// s must not be empty.
 func (s *Set) Random(rnd *rand.Rand) string {
 	if s.d == nil {
 		return strconv.FormatInt(s.ints[rnd.IntN(len(s.ints))], 10)
 	}
-	k, _, _ := s.d.Random(rnd)
-	return k
+	return fairRandom(s.d, rnd)
+}
+
+// fairSample is Redis's GETFAIR_NUM_ENTRIES.
+const fairSample = 15
+
+// fairRandom is Redis's dictGetFairRandomKey.
+func fairRandom(d *dict.Dict[struct{}], rnd *rand.Rand) string {
+	var buf [fairSample]string
+	n := 0
+	d.Sample(rnd, fairSample, func(k string, _ struct{}) {
+		if n < fairSample {
+			buf[n] = k
+			n++
+		}
+	})
+	if n == 0 {
+		k, _, _ := d.Random(rnd)
+		return k
+	}
+	return buf[rnd.IntN(n)]
 }
 
 // Pop removes and returns a random member; s must not be empty.
@@ -190,7 +210,7 @@ func (s *Set) Pop(rnd *rand.Rand) string {
 		s.ints = slices.Delete(s.ints, i, i+1)
 		return strconv.FormatInt(v, 10)
 	}
-	k, _, _ := s.d.Random(rnd)
+	k := fairRandom(s.d, rnd)
 	s.d.Delete(k)
 	return k
 }
