@@ -2,7 +2,6 @@ package commands
 
 import (
 	"math"
-	"math/big"
 	"strconv"
 
 	"github.com/aikv/aikv/datastructs/hash"
@@ -266,13 +265,17 @@ func hincrby(c *command.Context) {
 	c.W.Int(cur)
 }
 
+// hincrbyfloat computes in (emulated) x87 long double and formats like
+// Redis's ld2string, with the helpers shared with INCRBYFLOAT
+// (longdouble.go). Like Redis it is logged as HSET with the final value,
+// so replay does not depend on float arithmetic.
 func hincrbyfloat(c *command.Context) {
-	incr, kind := parseLongDouble(c.Args[3])
-	switch kind {
-	case ldInvalid:
+	incr, ok := parseLongDouble(c.Args[3])
+	if !ok {
 		c.W.Error(command.ErrNotFloat)
 		return
-	case ldInf:
+	}
+	if incr.IsInf() {
 		c.W.Error("ERR value is NaN or Infinity")
 		return
 	}
@@ -280,21 +283,15 @@ func hincrbyfloat(c *command.Context) {
 	if !ok {
 		return
 	}
-	cur := new(big.Float)
+	cur := ldZero()
 	if found {
 		if v, exists := h.Get(c.Args[2]); exists {
-			f, kind := parseLongDouble([]byte(v))
-			switch kind {
-			case ldInvalid:
+			f, isFloat := parseLongDouble([]byte(v))
+			if !isFloat {
 				c.W.Error("ERR hash value is not a float")
 				return
-			case ldInf:
-				// A stored "inf" parses, and any finite increment keeps it
-				// infinite.
-				c.W.Error(command.ErrIncrFloatNaN)
-				return
 			}
-			cur = f
+			cur = f // a stored "inf" parses; the sum below then refuses it
 		}
 	}
 	sum, ok := addLongDouble(cur, incr)
@@ -302,7 +299,7 @@ func hincrbyfloat(c *command.Context) {
 		c.W.Error(command.ErrIncrFloatNaN)
 		return
 	}
-	s := formatLongDouble(sum)
+	s := formatLongDoubleHuman(sum)
 	if !found {
 		h = hash.New()
 	}
@@ -312,6 +309,7 @@ func hincrbyfloat(c *command.Context) {
 	} else {
 		c.DB.SetValue(c.Args[1], h, 0, false)
 	}
+	c.Propagate([]byte("HSET"), c.Args[1], c.Args[2], []byte(s))
 	c.W.BulkString(s)
 }
 

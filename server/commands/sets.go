@@ -207,6 +207,8 @@ func spop(c *command.Context) {
 	} else {
 		c.DB.Modified(c.Args[1])
 	}
+	// Random: logged as the SREM it amounts to, as Redis does.
+	c.PropagateStrings("SREM", string(c.Args[1]), m)
 	c.W.BulkString(m)
 }
 
@@ -229,17 +231,29 @@ func spopWithCount(c *command.Context) {
 		return
 	}
 	if n >= int64(s.Len()) {
-		// Case 1: pop everything.
+		// Case 1: pop everything; logged as DEL, as Redis does.
 		replySet(c, s)
 		c.DB.Delete(c.Args[1])
+		c.Propagate([]byte("DEL"), c.Args[1])
 		return
 	}
 	// Cases 2 and 3 of Redis (pop count members, or keep size-count
 	// random ones) give the same distribution; popping is O(count).
+	// Logged as SREMs of up to 1024 members each (Redis's batch size).
 	rnd := c.KS.Rand()
 	c.W.Set(int(n))
+	batch := []string{"SREM", string(c.Args[1])}
 	for i := int64(0); i < n; i++ {
-		c.W.BulkString(s.Pop(rnd))
+		m := s.Pop(rnd)
+		c.W.BulkString(m)
+		batch = append(batch, m)
+		if len(batch) == 2+1024 {
+			c.PropagateStrings(batch...)
+			batch = batch[:2]
+		}
+	}
+	if len(batch) > 2 {
+		c.PropagateStrings(batch...)
 	}
 	c.DB.Modified(c.Args[1])
 }
