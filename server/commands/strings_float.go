@@ -207,7 +207,7 @@ func parseDecLD(s string) (*big.Float, bool) {
 	}
 	num, _ := new(big.Int).SetString(digits, 10)
 	den := big.NewInt(1)
-	pow := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(abs(exp))), nil)
+	pow := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(ldAbs(exp))), nil)
 	if exp >= 0 {
 		num.Mul(num, pow)
 	} else {
@@ -257,7 +257,7 @@ func parseHexLD(s string) (*big.Float, bool) {
 	return z, true
 }
 
-func abs(n int) int {
+func ldAbs(n int) int {
 	if n < 0 {
 		return -n
 	}
