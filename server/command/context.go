@@ -223,6 +223,10 @@ func (c *Context) Propagate(args ...[]byte) {
 
 // PropagateStrings is Propagate for string arguments.
 func (c *Context) PropagateStrings(args ...string) {
+	if !c.Effects.Logging {
+		c.Effects.Custom = true
+		return
+	}
 	b := make([][]byte, len(args))
 	for i, a := range args {
 		b[i] = []byte(a)

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"github.com/aikv/aikv/datastructs/glob"
 	"math"
 	"strconv"
 
@@ -446,7 +447,7 @@ func hscan(c *command.Context) {
 	}
 	var out []string
 	next := h.Scan(cursor, opts.count, func(f, v string) {
-		if opts.pattern != nil && !scanMatch(opts.pattern, []byte(f)) {
+		if opts.pattern != nil && !glob.MatchKey(opts.pattern, f, false) {
 			return
 		}
 		out = append(out, f, v)

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"github.com/aikv/aikv/datastructs/glob"
 	"math"
 	"sort"
 	"strconv"
@@ -234,7 +235,7 @@ func spopWithCount(c *command.Context) {
 		// Case 1: pop everything; logged as DEL, as Redis does.
 		replySet(c, s)
 		c.DB.Delete(c.Args[1])
-		c.Propagate([]byte("DEL"), c.Args[1])
+		c.Propagate(wordDEL, c.Args[1])
 		return
 	}
 	// Cases 2 and 3 of Redis (pop count members, or keep size-count
@@ -545,7 +546,7 @@ func sscan(c *command.Context) {
 	}
 	var out []string
 	next := s.Scan(cursor, opts.count, func(m string) {
-		if opts.pattern != nil && !scanMatch(opts.pattern, []byte(m)) {
+		if opts.pattern != nil && !glob.MatchKey(opts.pattern, m, false) {
 			return
 		}
 		out = append(out, m)

@@ -38,7 +38,7 @@ func registerStrings(t *command.Table) {
 	substrComplexity := "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings."
 	t.Add(
 		one("get", 2, rof, rsf, str, "Get the value of a key", "1.0.0", o1, get),
-		one("set", -3, wd, wss, str, "Set the string value of a key", "1.0.0", o1, set),
+		one("set", -3, wd, wss, str, "Set the string value of a key", "1.0.0", o1, setCmd),
 		one("setnx", 3, wdf, wsf, str, "Set the value of a key, only if the key does not exist", "1.0.0", o1, setnx),
 		one("setex", 4, wd, wss, str, "Set the value and expiration of a key", "2.0.0", o1, setex),
 		one("psetex", 4, wd, wss, str, "Set the value and expiration in milliseconds of a key", "2.6.0", o1, psetex),
@@ -262,7 +262,7 @@ func setGeneric(c *command.Context, flags int, key, val, expire []byte, replies 
 	}
 }
 
-func set(c *command.Context) {
+func setCmd(c *command.Context) {
 	flags, expire, ok := parseExtendedString(c, c.Args[3:], true)
 	if !ok {
 		return

@@ -469,7 +469,7 @@ func TestGetSetAllocs(t *testing.T) {
 	}
 	c.Spec = e.table.Lookup(setArgs[0])
 	c.Args = setArgs
-	if n := testing.AllocsPerRun(100, func() { set(c) }); n > 1 {
+	if n := testing.AllocsPerRun(100, func() { setCmd(c) }); n > 1 {
 		t.Errorf("SET: %v allocs", n)
 	}
 	if w.n == 0 {
