@@ -936,6 +936,7 @@ func mpopFirst(c *command.Context, keys [][]byte, fromMax bool, count int64) (po
 			continue
 		}
 		ms, ss := popN(c, key, z, count, fromMax)
+		c.Propagate([]byte(popName(fromMax)), key, strconv.AppendInt(nil, count, 10))
 		c.W.Array(2)
 		c.W.Bulk(key)
 		c.W.Array(len(ms))
@@ -975,6 +976,15 @@ func bzmpopCommand(c *command.Context) {
 	}
 }
 
+// popName is the command a pop is logged as (Redis rewrites ZMPOP and the
+// blocking pops to ZPOPMIN/ZPOPMAX key count).
+func popName(fromMax bool) string {
+	if fromMax {
+		return "ZPOPMAX"
+	}
+	return "ZPOPMIN"
+}
+
 func bzpopminCommand(c *command.Context) { bzpopGeneric(c, false) }
 func bzpopmaxCommand(c *command.Context) { bzpopGeneric(c, true) }
 
@@ -993,6 +1003,8 @@ func bzpopGeneric(c *command.Context, fromMax bool) {
 			continue
 		}
 		ms, ss := popN(c, key, z, 1, fromMax)
+		// Logged as the non-blocking pop it performed, as Redis does.
+		c.Propagate([]byte(popName(fromMax)), key)
 		c.W.Array(3)
 		c.W.Bulk(key)
 		c.W.BulkString(ms[0])
