@@ -1427,7 +1427,7 @@ func zintercardCommand(c *command.Context) {
 // returned whole, in order, with cursor 0 whatever the cursor given.
 func zscanCommand(c *command.Context) {
 	args := c.Args
-	cursor, ok := parseCursor(args[2])
+	cursor, ok := zscanCursor(args[2])
 	if !ok {
 		c.W.Error(errInvalidCursor)
 		return
@@ -1503,7 +1503,7 @@ func appendD2String(b []byte, f float64) []byte {
 
 // parseCursor parses a SCAN cursor like Redis's strtoul: a leading '-'
 // wraps around ("-1" is 2^64-1), as in C.
-func parseCursor(b []byte) (uint64, bool) {
+func zscanCursor(b []byte) (uint64, bool) {
 	neg := false
 	if len(b) > 0 && (b[0] == '-' || b[0] == '+') {
 		neg = b[0] == '-'

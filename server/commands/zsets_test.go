@@ -10,9 +10,9 @@ import (
 	"github.com/aikv/aikv/server/resp"
 )
 
-// run executes one command in-process and returns the RESP2 reply and the
+// zrun executes one command in-process and returns the RESP2 reply and the
 // context (for Effects and Block).
-func run(t *testing.T, tbl *command.Table, ks *datastructs.Keyspace, args ...string) (string, *command.Context) {
+func zrun(t *testing.T, tbl *command.Table, ks *datastructs.Keyspace, args ...string) (string, *command.Context) {
 	t.Helper()
 	spec := tbl.Lookup([]byte(args[0]))
 	if spec == nil {
@@ -71,23 +71,23 @@ func TestZSetMovableKeys(t *testing.T) {
 func TestZSetBlockingPopEffects(t *testing.T) {
 	tbl := NewTable()
 	ks := datastructs.New(datastructs.Options{})
-	run(t, tbl, ks, "ZADD", "z", "1", "a", "2", "b", "3", "c")
+	zrun(t, tbl, ks, "ZADD", "z", "1", "a", "2", "b", "3", "c")
 
-	reply, c := run(t, tbl, ks, "BZPOPMAX", "nokey", "z", "0")
+	reply, c := zrun(t, tbl, ks, "BZPOPMAX", "nokey", "z", "0")
 	if reply != "*3\r\n$1\r\nz\r\n$1\r\nc\r\n$1\r\n3\r\n" {
 		t.Fatalf("BZPOPMAX reply %q", reply)
 	}
 	if got := effects(c); got != "[ZPOPMAX z]" {
 		t.Fatalf("BZPOPMAX logged %s", got)
 	}
-	_, c = run(t, tbl, ks, "BZMPOP", "0", "1", "z", "MIN", "COUNT", "5")
+	_, c = zrun(t, tbl, ks, "BZMPOP", "0", "1", "z", "MIN", "COUNT", "5")
 	if got := effects(c); got != "[ZPOPMIN z 5]" {
 		t.Fatalf("BZMPOP logged %s", got)
 	}
 	if ks.DB(0).Exists([]byte("z")) {
 		t.Fatal("emptied zset was not deleted")
 	}
-	reply, c = run(t, tbl, ks, "BZPOPMIN", "z", "1.5")
+	reply, c = zrun(t, tbl, ks, "BZPOPMIN", "z", "1.5")
 	if reply != "" || c.Client.Block == nil {
 		t.Fatalf("BZPOPMIN on an empty key replied %q, block=%v", reply, c.Client.Block)
 	}
