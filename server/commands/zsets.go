@@ -1491,10 +1491,13 @@ func zscanCommand(c *command.Context) {
 }
 
 // appendD2String formats a score like Redis 7.0.15's d2string (used by
-// ZSCAN): integral values within ±LLONG_MAX/2 as integers (so -0 is "0"),
-// otherwise %.17g.
+// ZSCAN): "-0" for negative zero, integral values within ±LLONG_MAX/2 as
+// integers, otherwise %.17g.
 func appendD2String(b []byte, f float64) []byte {
 	const lim = float64(math.MaxInt64 / 2)
+	if f == 0 && math.Signbit(f) {
+		return append(b, "-0"...)
+	}
 	if f >= -lim && f <= lim && f == math.Trunc(f) {
 		return strconv.AppendInt(b, int64(f), 10)
 	}
