@@ -143,9 +143,6 @@ const (
 	errMinMaxLex     = "ERR min or max not valid string range item"
 	errScoreNaN      = "ERR resulting score is not a number (NaN)"
 	errWeightFloat   = "ERR weight value is not a float"
-	errMustPositive  = "ERR value is out of range, must be positive"
-	errNumkeys       = "ERR numkeys should be greater than 0"
-	errCountPositive = "ERR count should be greater than 0"
 	errLimitRank     = "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX"
 	errScoresLex     = "ERR syntax error, WITHSCORES not supported in combination with BYLEX"
 	errInvalidCursor = "ERR invalid cursor"
@@ -153,6 +150,21 @@ const (
 
 func lookupZSet(c *command.Context, key []byte, write bool) (*zset.ZSet, bool, bool) {
 	return lookupTyped[*zset.ZSet](c, key, write)
+}
+
+// lookupZSetBlocking is lookupZSet for the blocking pops: when a parked
+// command is re-run (c.Retry), a key that now holds another type counts
+// as empty and the client keeps waiting, as in Redis.
+func lookupZSetBlocking(c *command.Context, key []byte) (*zset.ZSet, bool, bool) {
+	if c.Retry {
+		if e := c.DB.LookupWrite(key); e != nil {
+			if z, isZ := e.Obj().(*zset.ZSet); isZ {
+				return z, true, true
+			}
+		}
+		return nil, false, true
+	}
+	return lookupZSet(c, key, true)
 }
 
 // rangeFloat parses a ZRANGEBYSCORE bound number like Redis's
@@ -846,7 +858,7 @@ func zpopGeneric(c *command.Context, fromMax bool) {
 	if hasCount {
 		n, ok := parseInt(c.Args[2])
 		if !ok || n < 0 {
-			c.W.Error(errMustPositive)
+			c.W.Error(errMustBePositive)
 			return
 		}
 		count = n
@@ -928,7 +940,7 @@ func parseMPop(c *command.Context, numIdx int) (keys [][]byte, fromMax bool, cou
 // false nothing was written).
 func mpopFirst(c *command.Context, keys [][]byte, fromMax bool, count int64) (popped, ok bool) {
 	for _, key := range keys {
-		z, found, ok := lookupZSet(c, key, true)
+		z, found, ok := lookupZSetBlocking(c, key)
 		if !ok {
 			return false, false
 		}
@@ -995,7 +1007,7 @@ func bzpopGeneric(c *command.Context, fromMax bool) {
 	}
 	keys := c.Args[1 : len(c.Args)-1]
 	for _, key := range keys {
-		z, found, ok := lookupZSet(c, key, true)
+		z, found, ok := lookupZSetBlocking(c, key)
 		if !ok {
 			return
 		}
