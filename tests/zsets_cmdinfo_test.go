@@ -35,8 +35,8 @@ func TestZSetSpecsMatchRedisCommandInfo(t *testing.T) {
 		for _, a := range e[6].Elems {
 			racl = append(racl, strings.TrimPrefix(a.Str, "@"))
 		}
-		got := fmt.Sprint(s.Arity, sorted(s.Flags.Names()), s.FirstKey, s.LastKey, s.Step, sorted(s.ACL))
-		want := fmt.Sprint(atoi(e[1].Str), sorted(rflags), atoi(e[3].Str), atoi(e[4].Str), atoi(e[5].Str), sorted(racl))
+		got := fmt.Sprint(s.Arity, zSorted(s.Flags.Names()), s.FirstKey, s.LastKey, s.Step, zSorted(s.ACL))
+		want := fmt.Sprint(zAtoi(e[1].Str), zSorted(rflags), zAtoi(e[3].Str), zAtoi(e[4].Str), zAtoi(e[5].Str), zSorted(racl))
 		if got != want {
 			t.Errorf("%s:\n  aikv:  %s\n  redis: %s", s.Name, got, want)
 		}
@@ -46,13 +46,13 @@ func TestZSetSpecsMatchRedisCommandInfo(t *testing.T) {
 	}
 }
 
-func sorted(s []string) []string {
+func zSorted(s []string) []string {
 	out := append([]string(nil), s...)
 	sort.Strings(out)
 	return out
 }
 
-func atoi(s string) int {
+func zAtoi(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n
 }

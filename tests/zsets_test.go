@@ -116,7 +116,7 @@ func TestZSetBlockingPops(t *testing.T) {
 		}
 		done <- r
 	}()
-	waitForBlocked(t, writer, 1)
+	zWaitBlocked(t, writer, 1)
 	writer.ZAdd(ctx, "q2", redis.Z{Score: 3, Member: "m"}, redis.Z{Score: 1, Member: "n"})
 	select {
 	case r := <-done:
@@ -138,7 +138,7 @@ func TestZSetBlockingPops(t *testing.T) {
 		}
 		mp <- fmt.Sprintf("%s %v", key, zs)
 	}()
-	waitForBlocked(t, writer, 1)
+	zWaitBlocked(t, writer, 1)
 	writer.ZAdd(ctx, "q3", redis.Z{Score: 1, Member: "a"}, redis.Z{Score: 2, Member: "b"})
 	select {
 	case r := <-mp:
@@ -158,8 +158,8 @@ func TestZSetBlockingPops(t *testing.T) {
 	}
 }
 
-// waitForBlocked polls INFO clients until n clients are blocked.
-func waitForBlocked(t *testing.T, c *redis.Client, n int) {
+// zWaitBlocked polls INFO clients until n clients are blocked.
+func zWaitBlocked(t *testing.T, c *redis.Client, n int) {
 	t.Helper()
 	ctx := Ctx(t)
 	deadline := time.Now().Add(10 * time.Second)
@@ -171,7 +171,7 @@ func waitForBlocked(t *testing.T, c *redis.Client, n int) {
 			time.Sleep(300 * time.Millisecond)
 			return
 		}
-		if containsLine(info, "blocked_clients:"+strconv.Itoa(n)) {
+		if zHasLine(info, "blocked_clients:"+strconv.Itoa(n)) {
 			return
 		}
 		time.Sleep(10 * time.Millisecond)
@@ -179,7 +179,7 @@ func waitForBlocked(t *testing.T, c *redis.Client, n int) {
 	t.Fatalf("never saw %d blocked clients", n)
 }
 
-func containsLine(s, line string) bool {
+func zHasLine(s, line string) bool {
 	for len(s) > 0 {
 		i := 0
 		for i < len(s) && s[i] != '\n' {
