@@ -1,0 +1,66 @@
+package zset
+
+import (
+	"fmt"
+	"strconv"
+	"testing"
+)
+
+var sizes = []int{10, 1000, 1000000}
+
+func filled(n int) *ZSet {
+	z := New()
+	for i := 0; i < n; i++ {
+		z.Set(strconv.Itoa(i), float64(i*7%n))
+	}
+	return z
+}
+
+// The per-operation cost should grow with log n: compare ns/op across the
+// sizes.
+func BenchmarkRank(b *testing.B) {
+	for _, n := range sizes {
+		z := filled(n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				z.Rank(strconv.Itoa(i % n))
+			}
+		})
+	}
+}
+
+func BenchmarkAt(b *testing.B) {
+	for _, n := range sizes {
+		z := filled(n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				z.At(i % n)
+			}
+		})
+	}
+}
+
+func BenchmarkAddRemove(b *testing.B) {
+	for _, n := range sizes {
+		z := filled(n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				m := strconv.Itoa(i % n)
+				z.Remove(m)
+				z.Set(m, float64(i))
+			}
+		})
+	}
+}
+
+func BenchmarkScoreRange(b *testing.B) {
+	for _, n := range sizes {
+		z := filled(n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				f := float64(i % n)
+				z.ScoreRange(ScoreBound{Value: f}, ScoreBound{Value: f + 10})
+			}
+		})
+	}
+}

@@ -1,0 +1,212 @@
+package zset
+
+import "math/rand/v2"
+
+// maxLevel and levelP follow Redis's ZSKIPLIST_MAXLEVEL and ZSKIPLIST_P.
+const (
+	maxLevel = 32
+	levelP   = 0.25
+)
+
+type level struct {
+	forward *node
+	span    int // level-0 nodes skipped by forward (1 for adjacent)
+}
+
+type node struct {
+	member   string
+	score    float64
+	backward *node
+	level    []level
+}
+
+// skiplist is Redis's zskiplist: a sorted linked list with express lanes;
+// the header is a sentinel with maxLevel levels and no element.
+type skiplist struct {
+	header *node
+	tail   *node
+	length int
+	level  int
+}
+
+func newSkiplist() *skiplist {
+	return &skiplist{header: &node{level: make([]level, maxLevel)}, level: 1}
+}
+
+func randomLevel() int {
+	l := 1
+	for l < maxLevel && rand.Float64() < levelP {
+		l++
+	}
+	return l
+}
+
+// insert adds an element that must not be present.
+func (sl *skiplist) insert(score float64, member string) *node {
+	var update [maxLevel]*node
+	var rank [maxLevel]int
+	x := sl.header
+	for i := sl.level - 1; i >= 0; i-- {
+		if i < sl.level-1 {
+			rank[i] = rank[i+1]
+		}
+		for x.level[i].forward != nil && less(x.level[i].forward, score, member) {
+			rank[i] += x.level[i].span
+			x = x.level[i].forward
+		}
+		update[i] = x
+	}
+	lvl := randomLevel()
+	if lvl > sl.level {
+		for i := sl.level; i < lvl; i++ {
+			rank[i] = 0
+			update[i] = sl.header
+			update[i].level[i].span = sl.length
+		}
+		sl.level = lvl
+	}
+	x = &node{member: member, score: score, level: make([]level, lvl)}
+	for i := 0; i < lvl; i++ {
+		x.level[i].forward = update[i].level[i].forward
+		update[i].level[i].forward = x
+		x.level[i].span = update[i].level[i].span - (rank[0] - rank[i])
+		update[i].level[i].span = (rank[0] - rank[i]) + 1
+	}
+	for i := lvl; i < sl.level; i++ {
+		update[i].level[i].span++
+	}
+	if update[0] != sl.header {
+		x.backward = update[0]
+	}
+	if x.level[0].forward != nil {
+		x.level[0].forward.backward = x
+	} else {
+		sl.tail = x
+	}
+	sl.length++
+	return x
+}
+
+// less reports whether node x sorts before (score, member).
+func less(x *node, score float64, member string) bool {
+	return x.score < score || (x.score == score && x.member < member)
+}
+
+func (sl *skiplist) deleteNode(x *node, update *[maxLevel]*node) {
+	for i := 0; i < sl.level; i++ {
+		if update[i].level[i].forward == x {
+			update[i].level[i].span += x.level[i].span - 1
+			update[i].level[i].forward = x.level[i].forward
+		} else {
+			update[i].level[i].span--
+		}
+	}
+	if x.level[0].forward != nil {
+		x.level[0].forward.backward = x.backward
+	} else {
+		sl.tail = x.backward
+	}
+	for sl.level > 1 && sl.header.level[sl.level-1].forward == nil {
+		sl.level--
+	}
+	sl.length--
+}
+
+// delete removes the element and reports whether it was there.
+func (sl *skiplist) delete(score float64, member string) bool {
+	var update [maxLevel]*node
+	x := sl.header
+	for i := sl.level - 1; i >= 0; i-- {
+		for x.level[i].forward != nil && less(x.level[i].forward, score, member) {
+			x = x.level[i].forward
+		}
+		update[i] = x
+	}
+	x = x.level[0].forward
+	if x != nil && x.score == score && x.member == member {
+		sl.deleteNode(x, &update)
+		return true
+	}
+	return false
+}
+
+// rank returns the 1-based rank of the element, 0 if absent.
+func (sl *skiplist) rank(score float64, member string) int {
+	r := 0
+	x := sl.header
+	for i := sl.level - 1; i >= 0; i-- {
+		for x.level[i].forward != nil && !less2(score, member, x.level[i].forward) {
+			r += x.level[i].span
+			x = x.level[i].forward
+		}
+		if x != sl.header && x.member == member {
+			return r
+		}
+	}
+	return 0
+}
+
+// less2 reports whether (score, member) sorts strictly before x.
+func less2(score float64, member string, x *node) bool {
+	return score < x.score || (score == x.score && member < x.member)
+}
+
+// byRank returns the node at 1-based rank r (nil if out of range).
+func (sl *skiplist) byRank(r int) *node {
+	if r < 1 || r > sl.length {
+		return nil
+	}
+	traversed := 0
+	x := sl.header
+	for i := sl.level - 1; i >= 0; i-- {
+		for x.level[i].forward != nil && traversed+x.level[i].span <= r {
+			traversed += x.level[i].span
+			x = x.level[i].forward
+		}
+		if traversed == r {
+			return x
+		}
+	}
+	return nil
+}
+
+// countWhile returns how many leading elements satisfy pred, which must be
+// true for a prefix of the order and false afterwards.
+func (sl *skiplist) countWhile(pred func(x *node) bool) int {
+	r := 0
+	x := sl.header
+	for i := sl.level - 1; i >= 0; i-- {
+		for x.level[i].forward != nil && pred(x.level[i].forward) {
+			r += x.level[i].span
+			x = x.level[i].forward
+		}
+	}
+	return r
+}
+
+// deleteRangeByRank removes 1-based ranks [start, end] and calls fn with
+// each removed member.
+func (sl *skiplist) deleteRangeByRank(start, end int, fn func(member string)) int {
+	var update [maxLevel]*node
+	traversed := 0
+	x := sl.header
+	for i := sl.level - 1; i >= 0; i-- {
+		for x.level[i].forward != nil && traversed+x.level[i].span < start {
+			traversed += x.level[i].span
+			x = x.level[i].forward
+		}
+		update[i] = x
+	}
+	traversed++
+	x = x.level[0].forward
+	removed := 0
+	for x != nil && traversed <= end {
+		next := x.level[0].forward
+		sl.deleteNode(x, &update)
+		fn(x.member)
+		removed++
+		traversed++
+		x = next
+	}
+	return removed
+}
