@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/tidwall/match"
+	"github.com/aikv/aikv/datastructs/glob"
 
 	"github.com/aikv/aikv/datastructs"
 	"github.com/aikv/aikv/datastructs/zset"
@@ -139,13 +139,12 @@ func numKeysFunc(numIdx int, withDest bool) command.KeysFunc {
 
 // Error texts of the sorted-set commands (Redis 7.0 t_zset.c).
 const (
-	errMinMaxFloat   = "ERR min or max is not a float"
-	errMinMaxLex     = "ERR min or max not valid string range item"
-	errScoreNaN      = "ERR resulting score is not a number (NaN)"
-	errWeightFloat   = "ERR weight value is not a float"
-	errLimitRank     = "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX"
-	errScoresLex     = "ERR syntax error, WITHSCORES not supported in combination with BYLEX"
-	errInvalidCursor = "ERR invalid cursor"
+	errMinMaxFloat = "ERR min or max is not a float"
+	errMinMaxLex   = "ERR min or max not valid string range item"
+	errScoreNaN    = "ERR resulting score is not a number (NaN)"
+	errWeightFloat = "ERR weight value is not a float"
+	errLimitRank   = "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX"
+	errScoresLex   = "ERR syntax error, WITHSCORES not supported in combination with BYLEX"
 )
 
 func lookupZSet(c *command.Context, key []byte, write bool) (*zset.ZSet, bool, bool) {
@@ -1439,37 +1438,15 @@ func zintercardCommand(c *command.Context) {
 // returned whole, in order, with cursor 0 whatever the cursor given.
 func zscanCommand(c *command.Context) {
 	args := c.Args
-	cursor, ok := zscanCursor(args[2])
+	cursor, ok := collScanCursor(c, args[2])
 	if !ok {
-		c.W.Error(errInvalidCursor)
 		return
 	}
-	count := 10
-	var pattern string
-	usePattern := false
-	for j := 3; j < len(args); j++ {
-		left := len(args) - j - 1
-		switch {
-		case eq(args[j], "count") && left >= 1:
-			v, ok := intArg(c, args[j+1])
-			if !ok {
-				return
-			}
-			if v < 1 {
-				c.W.Error(command.ErrSyntax)
-				return
-			}
-			count = int(min(v, math.MaxInt32))
-			j++
-		case eq(args[j], "match") && left >= 1:
-			pattern = string(args[j+1])
-			usePattern = pattern != "*"
-			j++
-		default:
-			c.W.Error(command.ErrSyntax)
-			return
-		}
+	opts, ok := collScanArgs(c, args[3:])
+	if !ok {
+		return
 	}
+	count := opts.count
 	z, found, ok := lookupZSet(c, args[1], false)
 	if !ok {
 		return
@@ -1478,7 +1455,7 @@ func zscanCommand(c *command.Context) {
 	var scores []float64
 	next := uint64(0)
 	add := func(m string, s float64) {
-		if usePattern && !match.Match(m, pattern) {
+		if opts.pattern != nil && !glob.MatchKey(opts.pattern, m, false) {
 			return
 		}
 		out = append(out, m)
@@ -1514,25 +1491,4 @@ func appendD2String(b []byte, f float64) []byte {
 		return strconv.AppendInt(b, int64(f), 10)
 	}
 	return resp.AppendDouble(b, f)
-}
-
-// parseCursor parses a SCAN cursor like Redis's strtoul: a leading '-'
-// wraps around ("-1" is 2^64-1), as in C.
-func zscanCursor(b []byte) (uint64, bool) {
-	neg := false
-	if len(b) > 0 && (b[0] == '-' || b[0] == '+') {
-		neg = b[0] == '-'
-		b = b[1:]
-	}
-	if len(b) == 0 || b[0] < '0' || b[0] > '9' {
-		return 0, false
-	}
-	v, err := strconv.ParseUint(string(b), 10, 64)
-	if err != nil {
-		return 0, false
-	}
-	if neg {
-		v = -v
-	}
-	return v, true
 }

@@ -19,7 +19,7 @@ func zrun(t *testing.T, tbl *command.Table, ks *datastructs.Keyspace, args ...st
 		t.Fatalf("unknown command %s", args[0])
 	}
 	w := &resp.Writer{Protocol: 2}
-	c := &command.Context{Spec: spec, W: w, Client: &command.Client{Proto: 2}, KS: ks, DB: ks.DB(0)}
+	c := &command.Context{Spec: spec, W: w, Client: &command.Client{Proto: 2}, KS: ks, DB: ks.DB(0), Effects: command.Effects{Logging: true}}
 	for _, a := range args {
 		c.Args = append(c.Args, []byte(a))
 	}
