@@ -139,6 +139,11 @@ type Server interface {
 	Slowlog(n int) []SlowlogEntry
 	SlowlogLen() int
 	SlowlogReset()
+	// Call runs args as a command nested in the one c is executing
+	// (EXEC, scripts), replying to w; check may refuse a spec with an
+	// error text. The nested effects join c's. It returns the spec run
+	// (nil for an unknown command).
+	Call(c *Context, args [][]byte, w Writer, check func(*Spec) string) *Spec
 	// ClientInfo renders a client as a CLIENT LIST line.
 	ClientInfo(c *Client) string
 }
