@@ -24,7 +24,7 @@ func registerAdmin(t *command.Table) {
 		commandSpec(),
 		&command.Spec{Name: "info", Arity: -1, Flags: ls, ACL: []string{"dangerous"}, Group: "server", Since: "1.0.0",
 			Summary: "Get information and statistics about the server", Complexity: "O(1)",
-			Tips:    []string{"nondeterministic_output", "request_policy:all_shards", "response_policy:special"}, Handler: info},
+			Tips: []string{"nondeterministic_output", "request_policy:all_shards", "response_policy:special"}, Handler: info},
 		&command.Spec{Name: "time", Arity: 1, Flags: ls | command.Fast, Group: "server", Since: "2.6.0",
 			Summary: "Return the current server time", Complexity: "O(1)", Tips: []string{"nondeterministic_output"}, Handler: timeCmd},
 		&command.Spec{Name: "monitor", Arity: 1, Flags: admin, Group: "server", Since: "1.0.0",

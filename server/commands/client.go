@@ -31,13 +31,13 @@ func clientSpec() *command.Spec {
 				"nondeterministic_output"),
 			"setname": sub("setname", 3, nls, conn, "2.6.9", "Set the current connection name", "O(1)", clientSetName),
 			"getname": sub("getname", 2, nls, conn, "2.6.9", "Get the current connection name", "O(1)", clientGetName),
-			"kill": sub("kill", -3, admin, adminConn, "2.4.0", "Kill the connection of a client", "O(N) where N is the number of client connections", clientKill),
-			"pause": sub("pause", -3, admin, adminConn, "2.9.50", "Stop processing commands from clients for some time", "O(1)", clientPause),
+			"kill":    sub("kill", -3, admin, adminConn, "2.4.0", "Kill the connection of a client", "O(N) where N is the number of client connections", clientKill),
+			"pause":   sub("pause", -3, admin, adminConn, "2.9.50", "Stop processing commands from clients for some time", "O(1)", clientPause),
 			"unpause": sub("unpause", 2, admin, adminConn, "6.2.0", "Resume processing of clients that were paused",
 				"O(N) Where N is the number of paused clients", clientUnpause),
-			"reply": sub("reply", 3, nls, conn, "3.2.0", "Instruct the server whether to reply to commands", "O(1)", clientReply),
+			"reply":    sub("reply", 3, nls, conn, "3.2.0", "Instruct the server whether to reply to commands", "O(1)", clientReply),
 			"no-evict": sub("no-evict", 3, admin, adminConn, "7.0.0", "Set client eviction mode for the current connection", "O(1)", clientNoEvict),
-			"help": sub("help", 2, command.Loading|command.Stale, conn, "5.0.0", "Show helpful text about the different subcommands", "O(1)", clientHelp),
+			"help":     sub("help", 2, command.Loading|command.Stale, conn, "5.0.0", "Show helpful text about the different subcommands", "O(1)", clientHelp),
 		},
 	}
 }
