@@ -357,3 +357,23 @@ func TestCommandInfoVsRedis(t *testing.T) {
 		t.Fatalf("RESP3 COMMAND DOCS: %s", d)
 	}
 }
+
+func TestClientReply(t *testing.T) {
+	for _, h := range []*Handle{StartServer(t, Options{Args: []string{"--appendonly", "no"}}), StartRedis(t)} {
+		c := h.Raw(t)
+		c.Send("CLIENT", "REPLY", "SKIP")
+		c.Send("PING", "skipped")
+		c.Send("PING", "one")
+		c.Send("CLIENT", "REPLY", "OFF")
+		c.Send("PING", "off")
+		c.Send("CLIENT", "REPLY", "ON")
+		c.Send("PING", "two")
+		var got []string
+		for i := 0; i < 3; i++ {
+			got = append(got, c.Read().String())
+		}
+		if want := `$"one" +"OK" $"two"`; strings.Join(got, " ") != want {
+			t.Fatalf("%s: replies %v", h.Addr, got)
+		}
+	}
+}
