@@ -42,6 +42,15 @@ type Server struct {
 	servedInBatch []*conn
 	// persist is the append-only log state.
 	persist persistence
+	// pause is the CLIENT PAUSE state; monitors are the MONITOR clients.
+	pause    pauseState
+	monitors map[int64]*conn
+	// latency is the latency monitor; latencyThreshold caches
+	// latency-monitor-threshold in milliseconds (0: off).
+	latency          latencyMonitor
+	latencyThreshold int64
+	// peakMemory and startupMemory feed INFO memory and MEMORY STATS.
+	peakMemory, startupMemory int64
 
 	nextClientID atomic.Int64
 	numClients   atomic.Int64
@@ -87,6 +96,11 @@ func New(cfg *config.Config, table *command.Table, log *slog.Logger) *Server {
 	s.blocking.init()
 	s.stats.init(table)
 	s.slowlog.init()
+	s.pause.signal()
+	s.refreshLatencyThresholdLocked()
+	used, _ := readMemStats()
+	s.startupMemory = int64(used)
+	s.peakMemory = int64(used)
 	return s
 }
 
@@ -242,7 +256,17 @@ func (s *Server) cron() {
 		case <-s.done:
 			return
 		case <-t.C:
-			cycle.Run(25 * time.Millisecond)
+			s.mu.Lock()
+			// Like Redis, keys do not expire actively during CLIENT PAUSE.
+			paused := s.pause.active(time.Now()) != command.PauseOff
+			s.refreshLatencyThresholdLocked()
+			if used, _ := readMemStats(); int64(used) > s.peakMemory {
+				s.peakMemory = int64(used)
+			}
+			s.mu.Unlock()
+			if !paused {
+				cycle.Run(25 * time.Millisecond)
+			}
 			s.mu.Lock()
 			for i := 0; i < s.ks.NumDBs(); i++ {
 				s.ks.DB(i).RehashStep(100)

@@ -95,6 +95,9 @@ type Spec struct {
 	// Summary and Since document the command for COMMAND DOCS and
 	// docs/commands.md. Complexity is optional.
 	Summary, Since, Complexity string
+	// Tips are COMMAND INFO's command tips ("nondeterministic_output",
+	// "request_policy:all_shards", ...); optional.
+	Tips []string
 	// Handler runs the command. Container commands (CONFIG, CLIENT...) have
 	// Subcommands instead and no handler of their own, unless the container
 	// itself is callable (like COMMAND with no subcommand).
