@@ -17,6 +17,13 @@ type Report struct {
 	Gaps        []Gap  // missing seqs between segments
 	FirstSeq    uint64 // seq of the first record position (0 if no segments)
 	LastSeq     uint64 // seq of the last record position
+
+	// Where Fix would cut (the first bad frame, or the start of the first
+	// segment after a gap) and how many frames it would cut; FixCut is 0
+	// for a log without problems.
+	FixSegment string
+	FixOffset  int64
+	FixCut     int
 }
 
 // SegmentReport describes one segment file.
@@ -80,10 +87,19 @@ func verify(fs FS, dir string) (Report, error) {
 		if s.firstBad >= 0 {
 			sr.Problem = s.firstBadErr.Error()
 		}
+		gap := i > 0 && seg.first != next
 		if i == 0 {
 			r.FirstSeq = seg.first
-		} else if seg.first != next {
+		} else if gap {
 			r.Gaps = append(r.Gaps, Gap{Segment: seg.name, Want: next, Got: seg.first})
+		}
+		switch {
+		case r.FixSegment != "":
+			r.FixCut += framesIn(s)
+		case gap:
+			r.FixSegment, r.FixOffset, r.FixCut = seg.name, 0, framesIn(s)
+		case s.firstBad >= 0:
+			r.FixSegment, r.FixOffset, r.FixCut = seg.name, s.firstBad, framesIn(s)-s.goodPrefix
 		}
 		next = s.lastSeq + 1
 		r.LastSeq = s.lastSeq

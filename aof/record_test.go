@@ -112,8 +112,11 @@ func crcFix(p []byte) {
 
 func FuzzDecodeRecord(f *testing.F) {
 	for i, rec := range sampleRecords() {
-		f.Add(AppendRecord(nil, uint64(i+1), rec))
+		if i != 1 { // record 1 is 2 KB: big seeds slow the fuzzer down
+			f.Add(AppendRecord(nil, uint64(i+1), rec))
+		}
 	}
+	f.Add(AppendRecord(nil, 9, Record{Time: 3, Cmds: []Cmd{{DB: 3, Args: args("LPUSH", "l", "a", "")}, {DB: 15}}}))
 	f.Add([]byte{})
 	f.Add([]byte{FormatVersion, 0, 0, 0, 0})
 	check := func(t *testing.T, p []byte) {
