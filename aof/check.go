@@ -3,6 +3,7 @@ package aof
 import (
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 )
 
@@ -248,6 +249,32 @@ func checkAll(fs FS, dir string) (checkedLog, error) {
 		next = s.lastSeq + 1
 		c.size += s.size
 		c.tailFirst, c.tailSize = seg.first, s.size
+	}
+	return c, nil
+}
+
+// statAll measures the segments of dir without reading them.
+func statAll(fs FS, dir string) (checkedLog, error) {
+	var c checkedLog
+	segs, err := listSegments(fs, dir)
+	if err != nil {
+		return c, err
+	}
+	if len(segs) == 0 {
+		return c, fmt.Errorf("aof: no segment in %s after open", dir)
+	}
+	for _, seg := range segs {
+		f, err := fs.OpenFile(seg.path, os.O_RDONLY, 0)
+		if err != nil {
+			return c, err
+		}
+		fi, err := f.Stat()
+		f.Close()
+		if err != nil {
+			return c, err
+		}
+		c.size += fi.Size()
+		c.tailFirst, c.tailSize = seg.first, fi.Size()
 	}
 	return c, nil
 }

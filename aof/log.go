@@ -229,7 +229,7 @@ func Open(opts Options) (*Log, error) {
 		quit:       make(chan struct{}),
 	}
 	l.cond = sync.NewCond(&l.mu)
-	wl, size, err := l.openWAL()
+	wl, size, err := l.openWAL(true)
 	if err != nil {
 		return nil, err
 	}
@@ -247,9 +247,13 @@ func Open(opts Options) (*Log, error) {
 	return l, nil
 }
 
-// openWAL opens tidwall/wal on l.dir, checks every segment and resets the
-// tail mirror and size from the files. Caller is the leader (or Open).
-func (l *Log) openWAL() (*wal.Log, int64, error) {
+// openWAL opens tidwall/wal on l.dir and resets the tail mirror from the
+// files; it returns the total size of the segments. With check it reads
+// every segment and fails with ErrCorrupt on any damage (Open); without,
+// it only stats them (reopening after a failure, where reading a large log
+// every second while the disk keeps failing would be wasteful). Caller is
+// the leader (or Open).
+func (l *Log) openWAL(check bool) (*wal.Log, int64, error) {
 	opts := l.walOpts
 	wl, err := wal.Open(l.dir, &opts)
 	if err != nil {
@@ -258,7 +262,12 @@ func (l *Log) openWAL() (*wal.Log, int64, error) {
 		}
 		return nil, 0, fmt.Errorf("aof: open %s: %w", l.dir, err)
 	}
-	c, err := checkAll(l.fs, l.dir)
+	var c checkedLog
+	if check {
+		c, err = checkAll(l.fs, l.dir)
+	} else {
+		c, err = statAll(l.fs, l.dir)
+	}
 	if err != nil {
 		wl.Close()
 		return nil, 0, err
@@ -534,7 +543,7 @@ func (l *Log) recover() error {
 			return fmt.Errorf("aof: recover: %w", err)
 		}
 	}
-	wl, size, err := l.openWAL()
+	wl, size, err := l.openWAL(false)
 	if err != nil {
 		return err
 	}
@@ -846,7 +855,7 @@ func (l *Log) truncateFront(seq uint64) error {
 		l.log.Warn("aof: truncate front failed, reopening", "seq", seq, "err", err)
 		l.wl.Close()
 		l.wl = nil
-		wl, size, oerr := l.openWAL()
+		wl, size, oerr := l.openWAL(false)
 		if oerr != nil {
 			l.rollback, l.good = true, tailState{} // reopen again on the next write
 			return fmt.Errorf("aof: truncate front to %d: %w (reopen: %w)", seq, err, oerr)
@@ -860,26 +869,13 @@ func (l *Log) truncateFront(seq uint64) error {
 	}
 	// The tail may have been rewritten under a new name: re-read the
 	// directory for the mirror and make the renames durable.
-	segs, err := listSegments(l.fs, l.dir)
+	c, err := statAll(l.fs, l.dir)
 	if err != nil {
 		return err
 	}
-	var size int64
-	for _, s := range segs {
-		f, err := l.fs.OpenFile(s.path, os.O_RDONLY, 0)
-		if err != nil {
-			return err
-		}
-		fi, err := f.Stat()
-		f.Close()
-		if err != nil {
-			return err
-		}
-		size += fi.Size()
-		l.tail = tailState{first: s.first, size: fi.Size()}
-	}
+	l.tail = tailState{first: c.tailFirst, size: c.tailSize}
 	l.mu.Lock()
-	l.size = size
+	l.size = c.size
 	l.mu.Unlock()
 	if err := l.syncFile(l.dir); err != nil {
 		return fmt.Errorf("aof: fsync %s: %w", l.dir, err)
