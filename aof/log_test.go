@@ -476,3 +476,108 @@ func TestOpenErrors(t *testing.T) {
 		t.Fatal("Open on a regular file succeeded")
 	}
 }
+
+// TestSegmentSizeChange: a tail already over a smaller SegmentSize rotates
+// before the next batch, and the mirror follows.
+func TestSegmentSizeChange(t *testing.T) {
+	dir := t.TempDir()
+	l := openLog(t, Options{Dir: dir, SegmentSize: 4096})
+	mustAppend(t, l, 0, 30)
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	l = openLog(t, Options{Dir: dir, SegmentSize: 100})
+	for i := 30; i < 60; i++ {
+		mustAppend(t, l, i, i+1)
+		segs := segments(t, dir)
+		last := segs[len(segs)-1]
+		if l.segPath(l.tail.first) != last || l.tail.size != fileSize(t, last) {
+			t.Fatalf("record %d: mirror %+v, directory tail %s (%d bytes)", i, l.tail, last, fileSize(t, last))
+		}
+	}
+	checkRecs(t, replayAll(t, l), 0, 60)
+}
+
+// TestConcurrentFaults: clients keep writing while writes and fsyncs fail
+// on and off. Every record is written exactly once, in seq order, once the
+// faults stop; a Wait that returned nil was really written (and synced
+// under always).
+func TestConcurrentFaults(t *testing.T) {
+	for _, p := range policies {
+		t.Run(p.String(), func(t *testing.T) {
+			dir := t.TempDir()
+			fs := &faultFS{FS: OSFS}
+			l := openLog(t, Options{Dir: dir, Fsync: p, FS: fs, SegmentSize: 2048, tick: time.Millisecond})
+			var serverMu sync.Mutex
+			want := map[uint64]Record{}
+			stop := make(chan struct{})
+			var flips sync.WaitGroup
+			flips.Add(1)
+			go func() {
+				defer flips.Done()
+				for i := 0; ; i++ {
+					select {
+					case <-stop:
+						fs.failWrite.Store(false)
+						fs.failSync.Store(false)
+						return
+					case <-time.After(time.Millisecond):
+					}
+					fs.failWrite.Store(i%5 == 1)
+					fs.failSync.Store(i%7 == 3)
+				}
+			}()
+			var wg sync.WaitGroup
+			var errCount sync.Map
+			for w := range 10 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for i := range 60 {
+						r := rec(w*60 + i)
+						serverMu.Lock()
+						seq := l.Append(r)
+						want[seq] = r
+						serverMu.Unlock()
+						if err := l.Wait(seq); err != nil {
+							if !errors.Is(err, errInjected) {
+								t.Errorf("Wait: %v", err)
+							}
+							errCount.Store(seq, true)
+							continue
+						}
+						st := l.Stats()
+						// Acknowledged records are never rolled back.
+						if st.WrittenSeq < seq || (p == FsyncAlways && st.SyncedSeq < seq) {
+							t.Errorf("Wait(%d) nil but written %d synced %d", seq, st.WrittenSeq, st.SyncedSeq)
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			close(stop)
+			flips.Wait()
+			if err := l.Sync(); err != nil {
+				t.Fatal(err)
+			}
+			if err := l.Close(); err != nil {
+				t.Fatal(err)
+			}
+			recs := replayAll(t, openLog(t, Options{Dir: dir, SegmentSize: 2048}))
+			if len(recs) != len(want) {
+				t.Fatalf("replayed %d records, appended %d", len(recs), len(want))
+			}
+			for i, r := range recs {
+				if !reflect.DeepEqual(normalize(r), normalize(want[uint64(i+1)])) {
+					t.Fatalf("seq %d replayed %+v, want %+v", i+1, r, want[uint64(i+1)])
+				}
+			}
+			n := 0
+			errCount.Range(func(any, any) bool { n++; return true })
+			t.Logf("%d records, %d Waits failed", len(want), n)
+			if r, err := Verify(dir); err != nil || !r.OK() {
+				t.Fatalf("Verify = %+v, %v", r, err)
+			}
+		})
+	}
+}

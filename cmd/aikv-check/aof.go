@@ -12,7 +12,10 @@ import (
 const aofUsage = "aof DIR [--fix] [--yes]   verify an append-only log; --fix cuts it at the first bad record"
 
 // runAOF verifies the log in DIR and, with --fix, cuts it at its first bad
-// record after asking (or at once with --yes).
+// record after asking (or at once with --yes). Run it while the server is
+// stopped: the server's own Open repairs only a torn tail and refuses any
+// other damage, which --fix resolves by cutting everything from the first
+// bad record on (the cut bytes are kept in .broken files).
 func runAOF(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var dir string
 	var fix, yes bool
