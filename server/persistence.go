@@ -32,6 +32,13 @@ type commandLog interface {
 // persistence is the server's durability state, guarded by Server.mu.
 type persistence struct {
 	log commandLog
+	// aof is log's concrete type when it is the real log (for stats and
+	// policy changes); nil with a test fake.
+	aof *aof.Log
+	// needReplay is set by OpenPersistence until Serve has loaded the log.
+	needReplay bool
+	// loadTotal and loadedBytes measure loading progress (INFO).
+	loadTotal, loadedBytes int64
 	// effects collects the current batch's effects while logging is on.
 	effects []aof.Cmd
 	// writeErr is set when the log could not be written; write commands
@@ -165,6 +172,11 @@ func (s *Server) replayLog(log commandLog) error {
 			}
 		}
 		s.persist.loadedRecords++
+		for _, c := range rec.Cmds {
+			for _, a := range c.Args {
+				s.persist.loadedBytes += int64(len(a))
+			}
+		}
 		n++
 		if n%chunk == 0 {
 			s.mu.Unlock()

@@ -154,6 +154,18 @@ func (s *Server) Serve(lns ...net.Listener) error {
 	for _, ln := range lns {
 		go func(ln net.Listener) { errc <- s.acceptLoop(ln) }(ln)
 	}
+	// Clients are accepted while the log is replayed; they get LOADING
+	// until it is done.
+	if err := s.loadPersisted(); err != nil {
+		s.log.Error("cannot load the dataset", "err", err)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		s.Shutdown(ctx)
+		cancel()
+		for range lns {
+			<-errc
+		}
+		return err
+	}
 	var first error
 	for range lns {
 		if err := <-errc; err != nil && first == nil && !s.closing.Load() {
@@ -231,7 +243,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		}()
 		select {
 		case <-waited:
+			s.closePersistence()
 		case <-ctx.Done():
+			s.closePersistence()
 			err = ctx.Err()
 			s.mu.Lock()
 			for _, c := range s.clients {

@@ -27,8 +27,13 @@ func (s *Server) ConfigGet(pattern string) [][2]string { return registry.Get(s.c
 // command or AUTH.
 func (s *Server) ConfigSet(pairs [][2]string, local bool) error {
 	allow := s.cfg.EnableProtectedConfigs == "yes" || (s.cfg.EnableProtectedConfigs == "local" && local)
+	before := *s.cfg
 	if _, err := registry.SetRuntime(s.cfg, pairs, allow); err != nil {
 		return err
+	}
+	if err := s.applyPersistenceConfig(before.AppendOnly, before.AppendFsync); err != nil {
+		*s.cfg = before
+		return fmt.Errorf("ERR CONFIG SET failed (possibly related to argument 'appendonly') - %v", err)
 	}
 	if s.logLevel != nil {
 		s.logLevel.Set(config.SlogLevel(s.cfg.LogLevel))

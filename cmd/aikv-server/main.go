@@ -167,6 +167,9 @@ func run(args []string, stdout io.Writer) error {
 	srv := server.New(cfg, commands.NewTable(), log)
 	srv.SetConfigFile(file)
 	srv.SetLogLevelVar(lv)
+	if err := srv.OpenPersistence(); err != nil {
+		return err
+	}
 
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
