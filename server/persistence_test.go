@@ -63,6 +63,8 @@ func (m *memLog) Replay(from uint64, fn func(uint64, aof.Record) error) error {
 
 func (m *memLog) Close() error { return nil }
 
+func (m *memLog) Sync() error { return m.Wait(uint64(len(m.records))) }
+
 func (m *memLog) dump() []string {
 	m.mu.Lock()
 	defer m.mu.Unlock()

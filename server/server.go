@@ -282,6 +282,7 @@ func (s *Server) cron() {
 				cycle.Run(25 * time.Millisecond)
 			}
 			s.mu.Lock()
+			s.recoverWriteErrLocked()
 			for i := 0; i < s.ks.NumDBs(); i++ {
 				s.ks.DB(i).RehashStep(100)
 			}
