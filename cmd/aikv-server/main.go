@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
@@ -169,6 +170,17 @@ func run(args []string, stdout io.Writer) error {
 	srv.SetLogLevelVar(lv)
 	if err := srv.OpenPersistence(); err != nil {
 		return err
+	}
+	// AIKV_CPUPROFILE=file profiles the whole run (for performance work).
+	if path := os.Getenv("AIKV_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
 	}
 
 	sigs := make(chan os.Signal, 2)
