@@ -54,6 +54,8 @@ func TestParseErrors(t *testing.T) {
 		{`x`, "expected value at line 1 column 1"},
 		{`foo`, "expected ident at line 1 column 2"},
 		{`{`, "EOF while parsing an object at line 1 column 1"},
+		{`{"a":1,`, "EOF while parsing a value at line 1 column 7"},
+		{`[`, "EOF while parsing a list at line 1 column 1"},
 		{`[1,]`, "trailing comma at line 1 column 4"},
 		{`{"a" 1}`, "expected `:` at line 1 column 6"},
 		{`1 2`, "trailing characters at line 1 column 3"},

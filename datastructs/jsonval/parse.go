@@ -306,7 +306,10 @@ func (p *parser) array() (*Node, error) {
 	}
 	n := NewArray(nil)
 	p.ws()
-	if p.pos < len(p.b) && p.b[p.pos] == ']' {
+	if p.pos >= len(p.b) {
+		return nil, p.errAt("EOF while parsing a list")
+	}
+	if p.b[p.pos] == ']' {
 		p.pos++
 		p.depth--
 		return n, nil
@@ -383,7 +386,10 @@ func (p *parser) object() (*Node, error) {
 		case ',':
 			p.pos++
 			p.ws()
-			if p.pos < len(p.b) && p.b[p.pos] == '}' {
+			if p.pos >= len(p.b) {
+				return nil, p.errAt("EOF while parsing a value")
+			}
+			if p.b[p.pos] == '}' {
 				return nil, p.peekErr("trailing comma")
 			}
 		case '}':
