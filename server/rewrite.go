@@ -7,6 +7,7 @@ import (
 	"github.com/aikv/aikv/aof"
 	"github.com/aikv/aikv/datastructs"
 	"github.com/aikv/aikv/datastructs/hash"
+	"github.com/aikv/aikv/datastructs/jsonval"
 	"github.com/aikv/aikv/datastructs/list"
 	"github.com/aikv/aikv/datastructs/set"
 	"github.com/aikv/aikv/datastructs/zset"
@@ -102,6 +103,8 @@ func rewriteValue(k []byte, e *datastructs.Entry, out func(args ...[]byte)) {
 			return true
 		})
 		flush("ZADD")
+	case *jsonval.Doc:
+		out([]byte("JSON.SET"), k, []byte("$"), jsonval.Serialize(v.Root))
 	case CommandRewriter:
 		v.RewriteCommands(k, out)
 	}

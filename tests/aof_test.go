@@ -120,3 +120,27 @@ func TestFullDiskRefusesWrites(t *testing.T) {
 		t.Fatal("write after recovery lost")
 	}
 }
+
+// TestJSONSurvivesRestart: JSON documents are logged and replayed, and
+// written into the base of a log switched on at runtime.
+func TestJSONSurvivesRestart(t *testing.T) {
+	h := StartServer(t, Options{Args: []string{"--appendonly", "no"}})
+	c := h.Raw(t)
+	c.Do("JSON.SET", "before", "$", `{"a":[1,2,{"b":"x"}],"n":1.5}`)
+	if r := c.Do("CONFIG", "SET", "appendonly", "yes"); r.Str != "OK" {
+		t.Fatalf("CONFIG SET appendonly yes: %v", r)
+	}
+	c.Do("JSON.SET", "after", "$", `{"k":[true,null]}`)
+	c.Do("JSON.NUMINCRBY", "before", "$.n", "2")
+	c.Do("JSON.ARRAPPEND", "after", "$.k", `"s"`)
+	want1, want2 := c.Do("JSON.GET", "before").Str, c.Do("JSON.GET", "after").Str
+	h.Kill()
+	h2 := startProcess(t, ServerBinary(t), []string{"--port", strconv.Itoa(h.Port), "--dir", h.Dir, "--appendonly", "yes"}, h.Port, h.Dir)
+	c2 := h2.Raw(t)
+	if got := c2.Do("JSON.GET", "before").Str; got != want1 {
+		t.Fatalf("before: %q, want %q", got, want1)
+	}
+	if got := c2.Do("JSON.GET", "after").Str; got != want2 {
+		t.Fatalf("after: %q, want %q", got, want2)
+	}
+}

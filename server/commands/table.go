@@ -15,5 +15,6 @@ func NewTable() *command.Table {
 	registerSets(t)
 	registerZSets(t)
 	registerPersistence(t)
+	registerJSON(t)
 	return t
 }
