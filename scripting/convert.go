@@ -130,7 +130,7 @@ func (c *collector) Array(n int) { c.open('a', n, "") }
 
 func (c *collector) Map(n int) {
 	if c.proto == 3 {
-		c.open('m', 2*n, "map")
+		c.open('m', n, "map")
 	} else {
 		c.open('a', 2*n, "")
 	}

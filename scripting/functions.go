@@ -251,12 +251,11 @@ func (f *functions) registerFunction(L *lua.LState) int {
 			}
 			switch string(ks) {
 			case "function_name":
-				s, ok := v.(lua.LString)
-				if !ok {
+				if !lua.LVCanConvToString(v) {
 					bad = "function_name argument given to redis.register_function must be a string"
 					return
 				}
-				fn.Name = string(s)
+				fn.Name = lua.LVAsString(v)
 			case "description":
 				s, ok := v.(lua.LString)
 				if !ok {
@@ -292,15 +291,14 @@ func (f *functions) registerFunction(L *lua.LState) int {
 			raiseErr(L, "redis.register_function must get a callback argument")
 		}
 	case 2:
-		s, ok := L.Get(1).(lua.LString)
-		if !ok {
+		if !lua.LVCanConvToString(L.Get(1)) {
 			raiseErr(L, "first argument to redis.register_function must be a string")
 		}
 		c, ok := L.Get(2).(*lua.LFunction)
 		if !ok {
 			raiseErr(L, "second argument to redis.register_function must be a function")
 		}
-		fn.Name, fn.fn = string(s), c
+		fn.Name, fn.fn = lua.LVAsString(L.Get(1)), c
 	default:
 		raiseErr(L, "wrong number of arguments to redis.register_function")
 	}

@@ -108,7 +108,11 @@ func registerScripting(t *command.Table) {
 func scriptArgs(c *command.Context) (keys, argv [][]byte, ok bool) {
 	n, ok := parseInt(c.Args[2])
 	if !ok {
-		c.W.Error(command.ErrNotInteger)
+		if strings.HasPrefix(c.Spec.Name, "fcall") {
+			c.W.Error("ERR Bad number of keys provided")
+		} else {
+			c.W.Error(command.ErrNotInteger)
+		}
 		return nil, nil, false
 	}
 	if n < 0 {
@@ -417,7 +421,7 @@ func functionList(c *command.Context) {
 			c.W.BulkString("flags")
 			c.W.Set(len(fn.Flags))
 			for _, f := range fn.Flags {
-				c.W.BulkString(f)
+				c.W.SimpleString(f)
 			}
 		}
 		if withCode {
@@ -463,7 +467,7 @@ func functionRestore(c *command.Context) {
 		return
 	}
 	if len(c.Args) > 4 {
-		c.W.Error("ERR unknown subcommand or wrong number of arguments for 'restore'. Try FUNCTION HELP.")
+		c.W.Error("ERR unknown subcommand or wrong number of arguments for '" + string(c.Args[1]) + "'. Try FUNCTION HELP.")
 		return
 	}
 	policy := scripting.RestoreAppend
