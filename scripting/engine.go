@@ -427,14 +427,12 @@ func (e *Engine) Kill(function bool) string {
 	if !e.busy.Load() {
 		return ErrNotBusy
 	}
-	if e.isFunc.Load() != function {
-		if function {
-			return ErrNotBusy
-		}
-		return ErrBusyFunction
-	}
 	if e.wrote.Load() {
 		return ErrUnkillable
+	}
+	// SCRIPT KILL does not stop a function, nor FUNCTION KILL an EVAL.
+	if e.isFunc.Load() != function {
+		return ErrNotBusy
 	}
 	e.killed.Store(true)
 	e.ctxMu.Lock()
