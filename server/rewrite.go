@@ -122,6 +122,10 @@ func (s *Server) appendBase(log commandLog) uint64 {
 			cmds, size = nil, 0
 		}
 	}
+	// Functions are part of the dataset: the base restores them first.
+	if s.scripts != nil && s.scripts.NumLibraries() > 0 {
+		cmds = append(cmds, aof.Cmd{Args: [][]byte{[]byte("FUNCTION"), []byte("RESTORE"), s.scripts.FunctionDump(), []byte("REPLACE")}})
+	}
 	s.forEachKeyAsCommands(func(db int, args [][]byte) {
 		cmds = append(cmds, aof.Cmd{DB: db, Args: args})
 		for _, a := range args {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/aikv/aikv/datastructs"
 	"github.com/aikv/aikv/expire"
+	"github.com/aikv/aikv/scripting"
 	"github.com/aikv/aikv/server/command"
 	"github.com/aikv/aikv/server/config"
 )
@@ -72,6 +73,9 @@ type Server struct {
 	runIDValue string
 	// shutdownMode is what the SHUTDOWN command asked for (guarded by mu).
 	shutdownMode command.ShutdownMode
+	// scripts is the Lua engine (EVAL, FUNCTION); used under mu except
+	// for its Busy and Kill methods.
+	scripts *scripting.Engine
 }
 
 // New builds a server from cfg and a command table. It does not listen yet.
@@ -101,6 +105,7 @@ func New(cfg *config.Config, table *command.Table, log *slog.Logger) *Server {
 	used, _ := readMemStats()
 	s.startupMemory = int64(used)
 	s.peakMemory = int64(used)
+	s.scripts = scripting.New(s.scriptLog)
 	return s
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aikv/aikv/datastructs"
+	"github.com/aikv/aikv/scripting"
 	"github.com/aikv/aikv/server/command"
 	"github.com/aikv/aikv/server/config"
 )
@@ -17,6 +18,21 @@ import (
 var registry = config.NewRegistry()
 
 func (s *Server) Table() *command.Table { return s.table }
+
+// ScriptEngine returns the Lua engine (commands.ScriptHost).
+func (s *Server) ScriptEngine() *scripting.Engine { return s.scripts }
+
+// scriptLog writes redis.log lines to the server log.
+func (s *Server) scriptLog(level int, msg string) {
+	switch level {
+	case scripting.LogDebug:
+		s.log.Debug(msg)
+	case scripting.LogVerbose, scripting.LogNotice:
+		s.log.Info(msg)
+	default:
+		s.log.Warn(msg)
+	}
+}
 
 func (s *Server) ConfigGet(pattern string) [][2]string { return registry.Get(s.cfg, pattern) }
 
