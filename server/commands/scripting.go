@@ -51,7 +51,7 @@ func scriptKeys(args [][]byte) []int {
 }
 
 func registerScripting(t *command.Table) {
-	evalFlags := command.NoScript | command.Stale | command.SkipMonitor
+	evalFlags := command.NoScript | command.Stale | command.SkipMonitor | command.NoMandatoryKeys
 	acl := []string{"slow", "scripting"}
 	spec := func(name string, flags command.Flags, h command.Handler, since, summary string) *command.Spec {
 		return &command.Spec{Name: name, Arity: -3, Flags: flags, Keys: scriptKeys, ACL: acl,
