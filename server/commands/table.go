@@ -16,5 +16,6 @@ func NewTable() *command.Table {
 	registerZSets(t)
 	registerPersistence(t)
 	registerJSON(t)
+	registerSort(t)
 	return t
 }
