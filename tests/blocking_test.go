@@ -271,7 +271,67 @@ var blockScenarios = []blockScenario{
 			`:"3"`, `*2[$"l2", *2[$"p", $"q"]]`, `:"3"`, `*2[$"sorted", $"1"]`,
 			`$"3"`, `*2[$"moved", $"3"]`},
 	},
-}
+	{
+		name: "pipelines, repeated keys and commands sent while blocked",
+		run: func(t *testing.T, h *Handle) []string {
+			admin := h.Raw(t)
+			// A key named twice is served once.
+			c := blockOn(t, h, admin, 1, "BLPOP", "k", "k", "0")
+			out := []string{admin.Do("RPUSH", "k", "a", "b").String(), c.Read().String(), admin.Do("LLEN", "k").String()}
+			checkBlocked(t, admin, 0)
+			// Commands after the blocking one in the same batch, and ones
+			// sent while blocked, run after it is served, in order.
+			c = h.Raw(t)
+			c.SendRaw(EncodeCommand("BLPOP", "p1", "0") + EncodeCommand("ECHO", "after") + EncodeCommand("BLPOP", "p2", "0"))
+			waitBlockedN(t, admin, 1)
+			c.Send("ECHO", "sent while blocked")
+			out = append(out, noReply(t, c, 50*time.Millisecond))
+			out = append(out, admin.Do("RPUSH", "p1", "x").String(), c.Read().String(), c.Read().String())
+			waitBlockedN(t, admin, 1)
+			out = append(out, admin.Do("RPUSH", "p2", "y").String(), c.Read().String(), c.Read().String())
+			// A client is served right after the command that made the
+			// key ready, before the next command of the writer's batch.
+			c = blockOn(t, h, admin, 1, "BRPOP", "r", "0")
+			admin.SendRaw(EncodeCommand("RPUSH", "r", "1") + EncodeCommand("LPOP", "r") + EncodeCommand("RPUSH", "r", "2"))
+			out = append(out, admin.Read().String(), admin.Read().String(), admin.Read().String(), c.Read().String())
+			return append(out, admin.Do("LRANGE", "r", "0", "-1").String())
+		},
+		want: []string{`:"2"`, `*2[$"k", $"a"]`, `:"1"`, "(no reply)",
+			`:"1"`, `*2[$"p1", $"x"]`, `$"after"`, `:"1"`, `*2[$"p2", $"y"]`, `$"sent while blocked"`,
+			`:"1"`, `(nil$)`, `:"1"`, `*2[$"r", $"1"]`, `*1[$"2"]`},
+	},
+	{
+		name: "databases, RENAME, MOVE, COPY and SWAPDB",
+		run: func(t *testing.T, h *Handle) []string {
+			admin := h.Raw(t)
+			c := blockOn(t, h, admin, 1, "BLPOP", "k", "0")
+			admin.Do("SELECT", "1")
+			out := []string{admin.Do("RPUSH", "k", "db1").String(), noReply(t, c, 50*time.Millisecond)}
+			out = append(out, admin.Do("MOVE", "k", "0").String(), c.Read().String())
+			admin.Do("SELECT", "0")
+			c = blockOn(t, h, admin, 1, "BLPOP", "k", "0")
+			admin.Do("RPUSH", "src", "r")
+			out = append(out, admin.Do("RENAME", "src", "k").String(), c.Read().String())
+			c = blockOn(t, h, admin, 1, "BZPOPMIN", "k", "0")
+			admin.Do("ZADD", "zsrc", "1", "m")
+			out = append(out, admin.Do("COPY", "zsrc", "k").String(), c.Read().String())
+			c = blockOn(t, h, admin, 1, "BRPOP", "k", "0")
+			admin.Do("SELECT", "1")
+			admin.Do("RPUSH", "k", "swapped")
+			admin.Do("SELECT", "0")
+			out = append(out, admin.Do("SWAPDB", "0", "1").String(), c.Read().String())
+			c = blockOn(t, h, admin, 1, "BRPOP", "k", "0")
+			admin.Do("SELECT", "1")
+			out = append(out, admin.Do("RPUSH", "k", "x").String(), admin.Do("RENAMENX", "k", "k2").String())
+			admin.Do("SELECT", "0")
+			out = append(out, noReply(t, c, 50*time.Millisecond))
+			out = append(out, admin.Do("RPUSH", "k", "y").String(), c.Read().String())
+			return out
+		},
+		want: []string{`:"1"`, "(no reply)", `:"1"`, `*2[$"k", $"db1"]`,
+			`+"OK"`, `*2[$"k", $"r"]`, `:"1"`, `*3[$"k", $"m", $"1"]`,
+			`+"OK"`, `*2[$"k", $"swapped"]`, `:"1"`, `:"1"`, "(no reply)", `:"1"`, `*2[$"k", $"y"]`},
+	}}
 
 func TestBlockingScenarios(t *testing.T) {
 	servers := []struct {
