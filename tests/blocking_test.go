@@ -331,6 +331,22 @@ var blockScenarios = []blockScenario{
 		want: []string{`:"1"`, "(no reply)", `:"1"`, `*2[$"k", $"db1"]`,
 			`+"OK"`, `*2[$"k", $"r"]`, `:"1"`, `*3[$"k", $"m", $"1"]`,
 			`+"OK"`, `*2[$"k", $"swapped"]`, `:"1"`, `:"1"`, "(no reply)", `:"1"`, `*2[$"k", $"y"]`},
+	},
+	{
+		name: "BLMOVE served while its destination has the wrong type",
+		run: func(t *testing.T, h *Handle) []string {
+			admin := h.Raw(t)
+			admin.Do("SET", "dst", "str")
+			c := blockOn(t, h, admin, 1, "BLMOVE", "src", "dst", "LEFT", "RIGHT", "0")
+			out := []string{admin.Do("RPUSH", "src", "x", "y").String(), c.Read().String()}
+			checkBlocked(t, admin, 0)
+			out = append(out, admin.Do("LRANGE", "src", "0", "-1").String(), admin.Do("GET", "dst").String())
+			// Not blocked at all when the source has data.
+			out = append(out, c.Do("BLMOVE", "src", "dst", "LEFT", "RIGHT", "0").String())
+			return append(out, admin.Do("LLEN", "src").String())
+		},
+		want: []string{`:"2"`, `-"WRONGTYPE Operation against a key holding the wrong kind of value"`,
+			`*2[$"x", $"y"]`, `$"str"`, `-"WRONGTYPE Operation against a key holding the wrong kind of value"`, `:"2"`},
 	}}
 
 func TestBlockingScenarios(t *testing.T) {
