@@ -180,13 +180,17 @@ func (ks *Keyspace) NumDBs() int { return len(ks.dbs) }
 func (ks *Keyspace) DB(i int) *DB { return ks.dbs[i] }
 
 // Swap exchanges the contents of databases a and b (SWAPDB). Every key of
-// both databases counts as modified.
+// both databases counts as modified, before the swap (a key that leaves a
+// database: WATCH) and after it (a key that arrives: clients blocked on
+// it in that database are served, as Redis's scanDatabaseForReadyKeys).
 func (ks *Keyspace) Swap(a, b int) {
 	da, db := ks.dbs[a], ks.dbs[b]
 	ks.notifyAll(da)
 	ks.notifyAll(db)
 	da.keys, db.keys = db.keys, da.keys
 	da.expires, db.expires = db.expires, da.expires
+	ks.notifyAll(da)
+	ks.notifyAll(db)
 	ks.Dirty++
 }
 

@@ -17,5 +17,6 @@ func NewTable() *command.Table {
 	registerPersistence(t)
 	registerJSON(t)
 	registerScripting(t)
+	registerSort(t)
 	return t
 }
