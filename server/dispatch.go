@@ -21,8 +21,11 @@ import (
 // CLIENT PAUSE: a command that the pause holds back waits here, with the
 // lock released and the batch's earlier replies sent (waitPauseLocked).
 func (s *Server) execBatch(c *conn, batch [][][]byte) {
-	s.mu.Lock()
+	if !s.lockOrBusy(c, batch) {
+		return
+	}
 	defer s.mu.Unlock()
+	s.registerLocked(c)
 	now := time.Now()
 	c.client.LastActive = now
 	c.client.QueryBufLen = c.rd.Buffered()

@@ -273,7 +273,7 @@ func (s *Server) infoStats(b *strings.Builder) {
 		"instantaneous_input_repl_kbps", "instantaneous_output_repl_kbps"} {
 		field(b, n, "0.00")
 	}
-	field(b, "rejected_connections", s.stats.rejectedConns)
+	field(b, "rejected_connections", s.rejectedConns.Load())
 	zero("sync_full", "sync_partial_ok", "sync_partial_err")
 	field(b, "expired_keys", s.ks.Stats.ExpiredKeys)
 	field(b, "expired_stale_perc", "0.00")

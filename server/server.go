@@ -53,6 +53,13 @@ type Server struct {
 	// peakMemory and startupMemory feed INFO memory and MEMORY STATS.
 	peakMemory, startupMemory int64
 
+	// connCfg is what connections read of the config without mu.
+	connCfg atomic.Pointer[connConfig]
+	// rejectedConns counts clients refused by maxclients.
+	rejectedConns atomic.Int64
+	// busyThresholdMs mirrors busy-reply-threshold for reads without mu.
+	busyThresholdMs atomic.Int64
+
 	nextClientID atomic.Int64
 	numClients   atomic.Int64
 	started      time.Time
@@ -106,6 +113,8 @@ func New(cfg *config.Config, table *command.Table, log *slog.Logger) *Server {
 	s.startupMemory = int64(used)
 	s.peakMemory = int64(used)
 	s.scripts = scripting.New(s.scriptLog)
+	s.busyThresholdMs.Store(cfg.BusyReplyThreshold)
+	s.refreshConnConfigLocked()
 	return s
 }
 
