@@ -158,3 +158,22 @@ func TestWatchRegistryIsCleanedUp(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// TestExecMisconf: with the log failing, a queued write aborts the
+// transaction, and an EXEC whose queue writes is refused with EXECABORT
+// naming the reason, as in Redis; a read-only EXEC still runs.
+func TestExecMisconf(t *testing.T) {
+	srv, addr := startFullServer(t)
+	a := dial(t, addr)
+	a.send("multi\r\nset k v")
+	a.expect(2, "+OK|+QUEUED")
+	srv.mu.Lock()
+	srv.persist.writeErr = errDiskFull
+	srv.mu.Unlock()
+	a.send("exec")
+	a.expect(1, "-EXECABORT Transaction discarded because of: MISCONF Errors writing to the AOF file: no space left on device")
+	a.send("multi\r\nset k v\r\nexec")
+	a.expect(3, "+OK|-MISCONF Errors writing to the AOF file: no space left on device|-EXECABORT Transaction discarded because of previous errors.")
+	a.send("multi\r\nget k\r\nexec")
+	a.expect(4, "+OK|+QUEUED|*1|$-1")
+}

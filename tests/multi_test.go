@@ -306,3 +306,33 @@ func TestExecErrorStatsMatchRedis(t *testing.T) {
 		t.Fatalf("aikv:\n%s\nredis:\n%s", a, r)
 	}
 }
+
+// TestExecSurvivesKill: an acknowledged transaction is in the log and is
+// replayed whole after kill -9.
+func TestExecSurvivesKill(t *testing.T) {
+	h := StartServer(t, Options{Args: []string{"--appendonly", "yes", "--appendfsync", "always"}})
+	c := h.Raw(t)
+	c.Do("MULTI")
+	c.Do("SET", "a", "1")
+	c.Do("INCR", "a")
+	c.Do("RPUSH", "l", "x", "y")
+	c.Do("BLPOP", "l", "0")
+	c.Do("SELECT", "2")
+	c.Do("SET", "b", "in2")
+	if r := c.Do("EXEC"); r.Kind != '*' || len(r.Elems) != 6 {
+		t.Fatalf("EXEC = %s", r)
+	}
+	h.Kill()
+	h.Restart(t)
+	c = h.Raw(t)
+	if r := c.Do("GET", "a"); r.Str != "2" {
+		t.Fatalf("a = %s", r)
+	}
+	if r := c.Do("LRANGE", "l", "0", "-1"); r.String() != `*1[$"y"]` {
+		t.Fatalf("l = %s", r)
+	}
+	c.Do("SELECT", "2")
+	if r := c.Do("GET", "b"); r.Str != "in2" {
+		t.Fatalf("b = %s", r)
+	}
+}
