@@ -183,7 +183,14 @@ func (ks *Keyspace) DB(i int) *DB { return ks.dbs[i] }
 // both databases counts as modified, before the swap (a key that leaves a
 // database: WATCH) and after it (a key that arrives: clients blocked on
 // it in that database are served, as Redis's scanDatabaseForReadyKeys).
+//
+// SWAPDB of a database with itself changes nothing and notifies nothing:
+// Redis returns early, so a WATCH survives it.
 func (ks *Keyspace) Swap(a, b int) {
+	ks.Dirty++
+	if a == b {
+		return
+	}
 	da, db := ks.dbs[a], ks.dbs[b]
 	ks.notifyAll(da)
 	ks.notifyAll(db)
@@ -191,7 +198,6 @@ func (ks *Keyspace) Swap(a, b int) {
 	da.expires, db.expires = db.expires, da.expires
 	ks.notifyAll(da)
 	ks.notifyAll(db)
-	ks.Dirty++
 }
 
 // FlushAll empties every database.
@@ -320,6 +326,18 @@ func (db *DB) Peek(key string) *Entry {
 		return nil
 	}
 	return e
+}
+
+// Stored reports whether the table holds key, live or expired but not
+// yet reclaimed, and whether its TTL has passed. It neither expires the
+// key nor counts stats: WATCH uses it to tell a key that expires while
+// watched from one that was already dead when watched.
+func (db *DB) Stored(key string) (present, expired bool) {
+	e := db.keys.GetPtr(key)
+	if e == nil {
+		return false, false
+	}
+	return true, e.ExpireAt != 0 && e.ExpireAt <= db.ks.now() && !db.ks.Loading
 }
 
 // Exists reports whether key is live (expiring it if needed), without

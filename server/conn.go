@@ -46,6 +46,11 @@ type conn struct {
 	wake   chan struct{}
 	// out is the MONITOR output waiting to be written (own mutex).
 	out outbox
+	// tx is the MULTI/WATCH state (guarded by Server.mu).
+	tx txState
+	// execErrs counts the error replies of the current command that EXEC
+	// already accounted for per queued command (guarded by Server.mu).
+	execErrs int64
 }
 
 const protectedModeError = "-DENIED Redis is running in protected mode because protected " +
@@ -121,6 +126,7 @@ func (s *Server) serveConn(nc net.Conn) {
 	c.loop()
 
 	s.mu.Lock()
+	s.discardLocked(c)
 	delete(s.clients, c.client.ID)
 	delete(s.monitors, c.client.ID)
 	s.mu.Unlock()
@@ -306,12 +312,15 @@ func (c *conn) clientInfo(now time.Time) string {
 		flags += "b"
 	}
 	flags += cl.Flags
+	if c.tx.dirty {
+		flags += "d"
+	}
 	if flags == "" {
 		flags = "N"
 	}
 	b.WriteString(" flags=" + flags)
 	b.WriteString(" db=" + strconv.Itoa(cl.DB))
-	b.WriteString(" sub=0 psub=0 ssub=0 multi=-1")
+	b.WriteString(" sub=0 psub=0 ssub=0 multi=" + strconv.Itoa(c.multiCount()))
 	b.WriteString(" qbuf=" + strconv.Itoa(cl.QueryBufLen) + " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0")
 	b.WriteString(" obl=0 oll=0 omem=0 tot-mem=0 events=r")
 	b.WriteString(" cmd=" + orNULL(cl.LastCmd))

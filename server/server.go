@@ -38,6 +38,8 @@ type Server struct {
 	slowlog slowlog
 	// blocking tracks clients parked in blocking commands.
 	blocking blocking
+	// watchers maps watched keys to their WATCHes (multi.go).
+	watchers map[blockKey][]*watchedKey
 	// servedInBatch lists parked clients served during the current batch;
 	// they wait for the batch's log record before replying.
 	servedInBatch []*conn
