@@ -20,13 +20,15 @@ var update = flag.Bool("update", false, "rewrite testdata/v1.snap")
 
 const goldenPath = "testdata/v1.snap"
 
-// goldenFile writes the fillAll dataset (plus a codec value) with fixed
-// header fields, keys in sorted order.
+// goldenFile writes the fillSmall dataset with fixed header fields, keys
+// in sorted order, and the writer's limits shrunk so the small fixture
+// still has several blocks and continuation records of every type.
 func goldenFile(t testing.TB) ([]byte, *datastructs.Keyspace) {
 	t.Helper()
+	defer func(bt, cb, ce int) { blockTarget, chunkBytes, chunkElems = bt, cb, ce }(blockTarget, chunkBytes, chunkElems)
+	blockTarget, chunkBytes, chunkElems = 700, 300, 8
 	ks := newKS(baseTime)
-	fillAll(ks)
-	ks.DB(5).SetValue(b("json"), &fakeJSON{doc: `{"k":"a document in three chunks"}`}, 0, false)
+	fillSmall(ks)
 	var buf bytes.Buffer
 	w, err := NewWriter(&buf, Options{Seq: 4242, Created: time.UnixMilli(baseTime), Codecs: []Codec{fakeCodec{}}})
 	if err != nil {
