@@ -50,6 +50,10 @@ type Reader struct {
 	left     uint32 // records left in the current block
 	recStart int64  // position in raw of the record being decoded
 
+	// hints are the trailer's key counts, read ahead by Open to
+	// pre-size databases (unverified until the trailer is reached).
+	hints []uint64
+
 	rec     Record
 	inKey   bool // the last record had More set
 	keys    []uint64
@@ -104,9 +108,31 @@ func Open(path string, opts Options) (*Reader, error) {
 	}
 	if st, err := f.Stat(); err == nil {
 		r.size = st.Size()
+		r.hints = readHints(f, r.size, r.hdr.Databases)
 	}
 	r.closer = f
 	return r, nil
+}
+
+// readHints reads the key counts of the trailer at the end of the file,
+// or returns nil if the end does not look like a trailer.
+func readHints(f io.ReaderAt, size int64, dbs int) []uint64 {
+	n := int64(1 + 4 + 8*dbs + 4*8)
+	if size < headerSize+n {
+		return nil
+	}
+	b := make([]byte, n)
+	if _, err := f.ReadAt(b, size-n); err != nil {
+		return nil
+	}
+	if b[0] != kindTrailer || int(binary.LittleEndian.Uint32(b[1:])) != dbs || string(b[n-8:]) != endMagic {
+		return nil
+	}
+	hints := make([]uint64, dbs)
+	for i := range hints {
+		hints[i] = binary.LittleEndian.Uint64(b[5+8*i:])
+	}
+	return hints
 }
 
 // Close releases the file (for Open) and the decoder.
@@ -569,50 +595,64 @@ func (r *Reader) Next() (Item, error) {
 		z.Compact()
 		it.Value = z
 	default:
-		c, ok := r.codecs[rec.Tag]
-		if !ok {
-			for more() {
-			}
-			if err != nil {
-				return Item{}, err
-			}
-			return Item{}, fmt.Errorf("%w: key %q in db %d has %v and no codec was given", ErrUnknownType, it.Key, it.DB, rec.Tag)
-		}
-		first := true
-		it.Value, err = c.Decode(func() ([]byte, bool, error) {
-			if first {
-				first = false
-				return rec.Blob, true, nil
-			}
-			if !more() {
-				return nil, false, err
-			}
-			return rec.Blob, true, nil
-		})
-		if err == nil && rec.More {
-			err = r.recErr("key %q: codec for %v left chunks unread", it.Key, rec.Tag)
-		}
-		if err == nil && it.Value == nil {
-			err = r.recErr("key %q: codec for %v returned no value", it.Key, rec.Tag)
-		}
-		if err != nil {
-			if r.err == nil {
-				r.err = fmt.Errorf("%w: %w", ErrCorrupt, err)
-				if errors.Is(err, ErrCorrupt) {
-					r.err = err
-				}
-			}
-			return Item{}, r.err
-		}
-		if it.Value.Type() != c.Type() {
-			r.err = r.recErr("key %q: codec for %v built a %v", it.Key, rec.Tag, it.Value.Type())
-			return Item{}, r.err
+		if err := r.nextExt(rec, &it); err != nil {
+			return Item{}, err
 		}
 	}
 	if err != nil {
 		return Item{}, err
 	}
 	return it, nil
+}
+
+// nextExt rebuilds a value of a Codec type whose first record is rec.
+func (r *Reader) nextExt(rec *Record, it *Item) error {
+	c, ok := r.codecs[rec.Tag]
+	if !ok {
+		for rec.More {
+			var err error
+			if rec, err = r.NextRecord(); err != nil {
+				return err
+			}
+		}
+		return fmt.Errorf("%w: key %q in db %d has %v and no codec was given", ErrUnknownType, it.Key, it.DB, rec.Tag)
+	}
+	first := true
+	var err error
+	it.Value, err = c.Decode(func() ([]byte, bool, error) {
+		if first {
+			first = false
+			return rec.Blob, true, nil
+		}
+		if !rec.More {
+			return nil, false, nil
+		}
+		var nerr error
+		if rec, nerr = r.NextRecord(); nerr != nil {
+			return nil, false, nerr
+		}
+		return rec.Blob, true, nil
+	})
+	if err == nil && rec.More {
+		err = r.recErr("key %q: codec for %v left chunks unread", it.Key, rec.Tag)
+	}
+	if err == nil && it.Value == nil {
+		err = r.recErr("key %q: codec for %v returned no value", it.Key, rec.Tag)
+	}
+	if err == nil && it.Value.Type() != c.Type() {
+		err = r.recErr("key %q: codec for %v built a %v", it.Key, rec.Tag, it.Value.Type())
+	}
+	if err != nil {
+		if r.err == nil {
+			if errors.Is(err, ErrCorrupt) {
+				r.err = err
+			} else {
+				r.err = r.recErr("key %q: %v: %v", it.Key, rec.Tag, err)
+			}
+		}
+		return r.err
+	}
+	return nil
 }
 
 // Load reads every key into ks, which should be empty, and checks the
@@ -624,6 +664,12 @@ func (r *Reader) Load(ks *datastructs.Keyspace) (Info, error) {
 	prevLoading, prevDirty := ks.Loading, ks.Dirty
 	ks.Loading = true
 	defer func() { ks.Loading, ks.Dirty = prevLoading, prevDirty }()
+	for i, n := range r.hints {
+		// A hint is unverified: bound it by what the file could hold.
+		if i < ks.NumDBs() && n > 0 && int64(n) <= r.size/4 {
+			ks.DB(i).Reserve(int(n))
+		}
+	}
 	for {
 		it, err := r.Next()
 		if err == io.EOF {
@@ -637,13 +683,14 @@ func (r *Reader) Load(ks *datastructs.Keyspace) (Info, error) {
 		}
 		db := ks.DB(it.DB)
 		key := unsafe.Slice(unsafe.StringData(it.Key), len(it.Key))
-		if db.Peek(it.Key) != nil {
-			return Info{}, r.recErr("duplicate key %q in db %d", it.Key, it.DB)
-		}
+		n := db.Len()
 		if it.Value == nil {
 			db.SetStringOwned(key, it.Str, it.ExpireAt, false)
 		} else {
 			db.SetValue(key, it.Value, it.ExpireAt, false)
+		}
+		if db.Len() == n { // replaced a key: the file holds it twice
+			return Info{}, r.recErr("duplicate key %q in db %d", it.Key, it.DB)
 		}
 	}
 }

@@ -82,7 +82,9 @@ type Writer struct {
 	codecs  map[datastructs.Type]Codec
 	err     error
 	closed  bool
-	// pending chunk of the key being written
+	// cur is the key being written and elems, scores or blob its
+	// pending chunk.
+	cur    keyRec
 	elems  []string
 	scores []float64
 	blob   []byte
@@ -162,25 +164,26 @@ func (w *Writer) Add(db int, key string, e *datastructs.Entry) error {
 	if e.ExpireAt < 0 {
 		return fmt.Errorf("snapshot: key %q: negative expiry %d", key, e.ExpireAt)
 	}
-	k := keyRec{db: db, key: key, exp: e.ExpireAt}
+	w.cur = keyRec{db: db, key: key, exp: e.ExpireAt}
+	k := &w.cur
 	if s, ok := e.Str(); ok {
 		k.tag = TagString
-		w.addString(&k, s)
+		w.addString(k, s)
 	} else {
 		switch v := e.Obj().(type) {
 		case *list.List:
 			k.tag = TagList
-			v.Ascend(0, func(_ int, s string) bool { return w.elem(&k, s) })
+			v.Ascend(0, func(_ int, s string) bool { return w.elem(k, s) })
 		case *set.Set:
 			k.tag = TagSet
-			v.Range(func(m string) bool { return w.elem(&k, m) })
+			v.Range(func(m string) bool { return w.elem(k, m) })
 		case *hash.Hash:
 			k.tag = TagHash
-			v.Range(func(f, val string) bool { return w.pair(&k, f, val) })
+			v.Range(func(f, val string) bool { return w.pair(k, f, val) })
 		case *zset.ZSet:
 			k.tag = TagZSet
 			if v.Len() > 0 {
-				v.Range(0, v.Len()-1, false, func(m string, sc float64) bool { return w.scored(&k, m, sc) })
+				v.Range(0, v.Len()-1, false, func(m string, sc float64) bool { return w.scored(k, m, sc) })
 			}
 		default:
 			c, ok := w.codecs[v.Type()]
@@ -188,7 +191,7 @@ func (w *Writer) Add(db int, key string, e *datastructs.Entry) error {
 				return fmt.Errorf("%w: key %q has type %v and no codec", ErrUnknownType, key, v.Type())
 			}
 			k.tag = Tag(c.Tag())
-			err := c.Encode(v, func(chunk []byte) error { return w.chunk(&k, chunk) })
+			err := c.Encode(v, func(chunk []byte) error { return w.chunk(k, chunk) })
 			if err != nil && w.err == nil {
 				return fmt.Errorf("snapshot: key %q: encode: %w", key, err)
 			}
@@ -197,7 +200,7 @@ func (w *Writer) Add(db int, key string, e *datastructs.Entry) error {
 			// Collections are never stored empty; a reader refuses them.
 			return fmt.Errorf("snapshot: key %q: empty %v", key, k.tag)
 		}
-		w.flushChunk(&k, false)
+		w.flushChunk(k, false)
 	}
 	if w.err != nil {
 		return w.err
