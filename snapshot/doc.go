@@ -98,6 +98,22 @@
 // reader allocate much more than the file (or one decompressed block,
 // at most MaxBlockRaw) holds.
 //
+// # Loading
+//
+// Open reads the trailer's key counts from the end of the file before
+// streaming it, and Load pre-sizes each database with them (as Redis's
+// RESIZEDB does) so the tables do not rehash while they fill. The counts
+// are only a hint until the trailer is verified, so they are capped by
+// the file size.
+//
+// Measured on this 2-core machine (shared with other jobs, so compare CPU
+// time, not wall time) with 1M keys "key:%07d" -> 20-byte values: the
+// file is 8.4 bytes/key against 34.0 bytes/key for Redis 7.0's dump.rdb
+// of the same keys; Save takes 0.85-1.25 s of CPU against 0.68 s for
+// Redis's SAVE, Load 0.90-1.09 s against 0.60-0.65 s for Redis loading
+// its RDB. Most of our load time is the keyspace's insert path (a lookup
+// plus an insert per key). See BenchmarkWrite1M and BenchmarkLoad1M.
+//
 // # Value types
 //
 // Strings, lists, sets, hashes and sorted sets are encoded by the core.

@@ -455,3 +455,39 @@ func TestHostileLengths(t *testing.T) {
 func put32(b []byte, v uint32) {
 	b[0], b[1], b[2], b[3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24)
 }
+
+// TestHostileHints: Load pre-sizes databases from the trailer's counts
+// before they are verified; absurd counts must not be trusted.
+func TestHostileHints(t *testing.T) {
+	data := smallFile(t)
+	trailer := len(data) - 32 - 8*16 - 5
+	d := bytes.Clone(data)
+	for i := 0; i < 8; i++ {
+		d[trailer+5+i] = 0xff // db 0: 2^64-1 keys
+	}
+	path := filepath.Join(t.TempDir(), "d")
+	os.WriteFile(path, d, 0o644)
+	var before, after runtimeMem
+	before.read()
+	_, err := Load(path, newKS(baseTime), Options{Codecs: []Codec{fakeCodec{}}})
+	after.read()
+	if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "trailer: db 0") {
+		t.Fatalf("got %v", err)
+	}
+	if grown := after.total - before.total; grown > 16<<20 {
+		t.Fatalf("allocated %d MB", grown>>20)
+	}
+	// A plausible count pre-sizes the database and the load succeeds.
+	os.WriteFile(path, data, 0o644)
+	r, err := Open(path, Options{Codecs: []Codec{fakeCodec{}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if len(r.hints) != 16 || r.hints[0] != 2 {
+		t.Fatalf("hints %v", r.hints)
+	}
+	if _, err := r.Load(newKS(baseTime)); err != nil {
+		t.Fatal(err)
+	}
+}
