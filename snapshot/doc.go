@@ -126,7 +126,9 @@
 //
 // Later types plug in through Codec (passed in Options.Codecs) without
 // changes here: the codec claims a tag, encodes a value as opaque chunks
-// and rebuilds it from them. Files holding a tag nobody registered can
+// and rebuilds it from them. JSON documents do so with
+// jsonval.SnapshotCodec (tag 6: the serialized document, cut into chunks,
+// parsed back on load); the server passes it to Save and Load. Files holding a tag nobody registered can
 // still be verified, inspected and exported raw; Load refuses them with
 // ErrUnknownType.
 //

@@ -9,6 +9,7 @@ import (
 
 	"github.com/aikv/aikv/datastructs"
 	"github.com/aikv/aikv/datastructs/hash"
+	"github.com/aikv/aikv/datastructs/jsonval"
 	"github.com/aikv/aikv/datastructs/list"
 	"github.com/aikv/aikv/datastructs/set"
 	"github.com/aikv/aikv/datastructs/zset"
@@ -211,6 +212,8 @@ func contents(v datastructs.Value) []string {
 		}
 	case *fakeJSON:
 		out = append(out, v.doc)
+	case *jsonval.Doc:
+		out = append(out, string(jsonval.Serialize(v.Root)))
 	default:
 		panic(fmt.Sprintf("contents: %T", v))
 	}

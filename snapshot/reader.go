@@ -713,10 +713,10 @@ func Load(path string, ks *datastructs.Keyspace, opts Options) (Info, error) {
 // block's checksum, every record's structure, every built-in value
 // (rebuilt one at a time and dropped: duplicate members, NaN scores), the
 // trailer's counts and the whole-file checksum. The error names what is
-// damaged and where. Values of types without a built-in encoding are
-// checked at the record level only.
-func Verify(path string) (Info, error) {
-	r, err := Open(path, Options{})
+// damaged and where. Values of other types are rebuilt by their codec
+// when one is given, and checked at the record level otherwise.
+func Verify(path string, codecs ...Codec) (Info, error) {
+	r, err := Open(path, Options{Codecs: codecs})
 	if err != nil {
 		return Info{}, err
 	}

@@ -19,7 +19,7 @@ const (
 	TagSet      Tag = 3
 	TagZSet     Tag = 4
 	TagHash     Tag = 5
-	// TagJSON is reserved for the JSON type's Codec (datastructs/jsonval).
+	// TagJSON is the JSON type's tag, used by jsonval.SnapshotCodec.
 	TagJSON Tag = 6
 	// TagFirstFree is the first tag no type has claimed; a new type's
 	// Codec takes the next free one and this constant moves up.

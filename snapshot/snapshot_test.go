@@ -14,6 +14,7 @@ import (
 
 	"github.com/aikv/aikv/datastructs"
 	"github.com/aikv/aikv/datastructs/hash"
+	"github.com/aikv/aikv/datastructs/jsonval"
 	"github.com/aikv/aikv/datastructs/zset"
 )
 
@@ -490,4 +491,31 @@ func TestHostileHints(t *testing.T) {
 	if _, err := r.Load(newKS(baseTime)); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestJSONCodec: the document type plugs in through its own codec
+// (jsonval.SnapshotCodec), with no JSON code in this package.
+func TestJSONCodec(t *testing.T) {
+	if jsonval.SnapshotTag != uint8(TagJSON) {
+		t.Fatalf("jsonval.SnapshotTag %d, TagJSON %d", jsonval.SnapshotTag, TagJSON)
+	}
+	src := newKS(baseTime)
+	for i, doc := range []string{
+		`{"z":1,"a":[1,2.5,1e300,18446744073709551615],"m":{"k":null,"t":true}}`,
+		`"text"`,
+		`{"big":"` + strings.Repeat("y", 2*ChunkBytes) + `"}`,
+	} {
+		root, err := jsonval.Parse([]byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		src.DB(i).SetValue(b(fmt.Sprint("doc", i)), &jsonval.Doc{Root: root}, int64(i)*(baseTime+1), false)
+	}
+	opts := Options{Codecs: []Codec{jsonval.SnapshotCodec{}}}
+	path, _ := saveKS(t, src, opts)
+	dst := newKS(baseTime)
+	if _, err := Load(path, dst, opts); err != nil {
+		t.Fatal(err)
+	}
+	equalKS(t, src, dst)
 }

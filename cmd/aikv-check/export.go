@@ -11,17 +11,19 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/aikv/aikv/datastructs/jsonval"
 	"github.com/aikv/aikv/snapshot"
 )
 
 const exportUsage = `export FILE --format resp|json [--out PATH]
         stream the snapshot to stdout (or PATH):
         resp: commands for redis-cli --pipe into an empty server (SELECT, SET/APPEND,
-              RPUSH, SADD, HSET, ZADD per chunk, PEXPIREAT); types without a RESP form are
-              skipped with a warning and exit status 1
+              RPUSH, SADD, HSET, ZADD per chunk, JSON.SET key $ doc, PEXPIREAT); types
+              without a RESP form are skipped with a warning and exit status 1
         json: one line per key {"db","key","type","expire_ms","value"}; strings that are
               not UTF-8 become {"base64":"..."}; hash values are [field,value] pairs, zset
-              values [member,score] pairs (scores "inf"/"-inf" when infinite)`
+              values [member,score] pairs (scores "inf"/"-inf" when infinite), JSON
+              documents the document itself`
 
 // runExport streams a snapshot as RESP commands or JSON lines. It reads
 // the file once, record by record: memory stays bounded whatever the
@@ -78,7 +80,11 @@ func runExport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			}
 		}
 		if !skipping {
-			ex.record(rec)
+			if err := ex.record(rec); err != nil {
+				w.Flush()
+				fmt.Fprintf(stderr, "aikv-check export: DAMAGED: %s: %v\n", file, err)
+				return 1
+			}
 		}
 	}
 	if err := w.Flush(); err != nil {
@@ -99,7 +105,26 @@ func runExport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 
 type exporter interface {
 	supports(snapshot.Tag) bool
-	record(*snapshot.Record)
+	// record writes one record; an error means its content is damaged.
+	record(*snapshot.Record) error
+}
+
+// jsonDoc collects the chunks of a JSON document (one document at a
+// time is held in memory) and checks it parses.
+type jsonDoc struct{ buf []byte }
+
+func (d *jsonDoc) add(rec *snapshot.Record) (doc []byte, done bool, err error) {
+	if rec.First {
+		d.buf = d.buf[:0]
+	}
+	d.buf = append(d.buf, rec.Blob...)
+	if rec.More {
+		return nil, false, nil
+	}
+	if _, err := jsonval.Parse(d.buf); err != nil {
+		return nil, true, fmt.Errorf("key %q: JSON document: %v", rec.Key, err)
+	}
+	return d.buf, true, nil
 }
 
 // respExporter writes RESP commands. Write errors surface at Flush.
@@ -107,10 +132,11 @@ type respExporter struct {
 	w    *bufio.Writer
 	db   int
 	args []string
+	doc  jsonDoc
 }
 
 func (e *respExporter) supports(t snapshot.Tag) bool {
-	return t >= snapshot.TagString && t <= snapshot.TagHash
+	return t >= snapshot.TagString && t <= snapshot.TagHash || t == snapshot.TagJSON
 }
 
 func (e *respExporter) cmd(args ...string) {
@@ -122,7 +148,7 @@ func (e *respExporter) cmd(args ...string) {
 	}
 }
 
-func (e *respExporter) record(rec *snapshot.Record) {
+func (e *respExporter) record(rec *snapshot.Record) error {
 	if rec.First && rec.DB != e.db {
 		e.cmd("SELECT", strconv.Itoa(rec.DB))
 		e.db = rec.DB
@@ -146,12 +172,23 @@ func (e *respExporter) record(rec *snapshot.Record) {
 		for i, m := range rec.Elems {
 			a = append(a, formatScore(rec.Scores[i]), m)
 		}
+	case snapshot.TagJSON:
+		doc, done, err := e.doc.add(rec)
+		if err != nil {
+			return err
+		}
+		if done {
+			a = append(a, "JSON.SET", rec.Key, "$", string(doc))
+		}
 	}
-	e.cmd(a...)
+	if len(a) > 0 {
+		e.cmd(a...)
+	}
 	e.args = a
 	if !rec.More && rec.ExpireAt != 0 {
 		e.cmd("PEXPIREAT", rec.Key, strconv.FormatInt(rec.ExpireAt, 10))
 	}
+	return nil
 }
 
 // formatScore writes a score so Redis parses back the same double.
@@ -170,6 +207,7 @@ func formatScore(f float64) string {
 type jsonExporter struct {
 	w     *bufio.Writer
 	first bool // no element written yet in the current value
+	doc   jsonDoc
 }
 
 func (e *jsonExporter) supports(snapshot.Tag) bool { return true }
@@ -193,7 +231,7 @@ func (e *jsonExporter) sep() {
 	e.first = false
 }
 
-func (e *jsonExporter) record(rec *snapshot.Record) {
+func (e *jsonExporter) record(rec *snapshot.Record) error {
 	w := e.w
 	if rec.First {
 		fmt.Fprintf(w, `{"db":%d,"key":`, rec.DB)
@@ -207,13 +245,14 @@ func (e *jsonExporter) record(rec *snapshot.Record) {
 			if !rec.More {
 				e.str(rec.Str)
 				w.WriteString("}\n")
-				return
+				return nil
 			}
 			// A string in several chunks: written as one JSON string
 			// would need the whole value; give the chunks instead.
 			w.WriteString(`{"chunks":[`)
 		case snapshot.TagList, snapshot.TagSet, snapshot.TagHash, snapshot.TagZSet:
 			w.WriteByte('[')
+		case snapshot.TagJSON:
 		default:
 			w.WriteString(`{"chunks_base64":[`)
 		}
@@ -249,17 +288,28 @@ func (e *jsonExporter) record(rec *snapshot.Record) {
 			}
 			w.WriteByte(']')
 		}
+	case snapshot.TagJSON:
+		doc, done, err := e.doc.add(rec)
+		if err != nil {
+			return err
+		}
+		if done {
+			w.Write(doc)
+		}
 	default:
 		e.sep()
 		fmt.Fprintf(w, `"%s"`, base64.StdEncoding.EncodeToString(rec.Blob))
 	}
 	if rec.More {
-		return
+		return nil
 	}
 	switch rec.Tag {
 	case snapshot.TagList, snapshot.TagSet, snapshot.TagHash, snapshot.TagZSet:
 		w.WriteString("]}\n")
+	case snapshot.TagJSON:
+		w.WriteString("}\n")
 	default:
 		w.WriteString("]}}\n")
 	}
+	return nil
 }

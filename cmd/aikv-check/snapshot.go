@@ -9,12 +9,17 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/aikv/aikv/datastructs/jsonval"
 	"github.com/aikv/aikv/snapshot"
 )
 
 const snapshotUsage = "snapshot FILE              verify a snapshot: checksums, records, counts; exit 1 naming any damage"
 
 const inspectUsage = "inspect FILE [--top N]     header, keys per database and type, the N (10) largest keys"
+
+// codecs decode the value types the snapshot core does not know, so
+// verify checks them too.
+var codecs = []snapshot.Codec{jsonval.SnapshotCodec{}}
 
 // damageStatus is the exit status for err: 1 when the file is damaged or
 // not a snapshot, 2 for anything else (I/O, usage).
@@ -73,7 +78,7 @@ func runSnapshot(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "aikv-check snapshot: %v\nusage: aikv-check %s\n", err, snapshotUsage)
 		return 2
 	}
-	info, err := snapshot.Verify(file)
+	info, err := snapshot.Verify(file, codecs...)
 	if err != nil {
 		fmt.Fprintf(stderr, "aikv-check snapshot: DAMAGED: %v\n", err)
 		return damageStatus(err)

@@ -20,6 +20,7 @@ import (
 
 	"github.com/aikv/aikv/datastructs"
 	"github.com/aikv/aikv/datastructs/hash"
+	"github.com/aikv/aikv/datastructs/jsonval"
 	"github.com/aikv/aikv/datastructs/list"
 	"github.com/aikv/aikv/datastructs/set"
 	"github.com/aikv/aikv/datastructs/zset"
@@ -402,5 +403,47 @@ func TestExportRESPIntoRedis(t *testing.T) {
 			}
 			return true
 		})
+	}
+}
+
+// badJSONCodec writes text that is not JSON under the JSON tag.
+type badJSONCodec struct{ jsonval.SnapshotCodec }
+
+func (badJSONCodec) Encode(datastructs.Value, func([]byte) error) error { return nil }
+
+func TestJSONDocuments(t *testing.T) {
+	ks := datastructs.New(datastructs.Options{})
+	root, err := jsonval.Parse([]byte(`{"z":[1,2.5,"x"],"a":{"b":null}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ks.DB(2).SetValue(b("doc"), &jsonval.Doc{Root: root}, 0, false)
+	path := filepath.Join(t.TempDir(), "dump.aikv")
+	if _, err := snapshot.Save(path, snapshot.KeyspaceSource(ks), snapshot.Options{Codecs: codecs}); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := runCmd("snapshot", path); code != 0 || !strings.Contains(out, "1 keys") {
+		t.Fatalf("verify: %d %s %s", code, out, errs)
+	}
+	doc := `{"z":[1,2.5,"x"],"a":{"b":null}}`
+	code, out, errs := runCmd("export", path, "--format", "resp")
+	want := fmt.Sprintf("*4\r\n$8\r\nJSON.SET\r\n$3\r\ndoc\r\n$1\r\n$\r\n$%d\r\n%s\r\n", len(doc), doc)
+	if code != 0 || !strings.HasSuffix(out, want) {
+		t.Fatalf("resp: %d %q %s", code, out, errs)
+	}
+	code, out, errs = runCmd("export", path, "--format", "json")
+	if code != 0 || out != `{"db":2,"key":"doc","type":"ReJSON-RL","expire_ms":0,"value":`+doc+"}\n" {
+		t.Fatalf("json: %d %q %s", code, out, errs)
+	}
+
+	// A document that does not parse is damage, named with its key.
+	if _, err := snapshot.Save(path, snapshot.KeyspaceSource(ks), snapshot.Options{Codecs: []snapshot.Codec{badJSONCodec{}}}); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := runCmd("snapshot", path); code != 1 || !strings.Contains(errs, `"doc"`) {
+		t.Fatalf("bad doc verify: %d %s", code, errs)
+	}
+	if code, _, errs := runCmd("export", path, "--format", "json"); code != 1 || !strings.Contains(errs, `key "doc": JSON document`) {
+		t.Fatalf("bad doc export: %d %s", code, errs)
 	}
 }
