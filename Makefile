@@ -33,6 +33,7 @@ fuzz:
 	$(GO) test ./server/resp -run '^$$' -fuzz FuzzReader -fuzztime $(FUZZTIME)
 	$(GO) test ./aof -run '^$$' -fuzz FuzzDecodeRecord -fuzztime $(FUZZTIME)
 	$(GO) test ./datastructs/glob -run '^$$' -fuzz . -fuzztime $(FUZZTIME)
+	$(GO) test ./snapshot -run '^$$' -fuzz FuzzReader -fuzztime $(FUZZTIME)
 
 # Crash torture: many kill -9 / restart rounds per appendfsync policy.
 TORTURE ?= 30

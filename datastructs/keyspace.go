@@ -647,3 +647,12 @@ func (db *DB) CopyTo(src []byte, to *DB, dstKey []byte, replace bool) (bool, err
 	to.notify(dstKey)
 	return true, nil
 }
+
+// Reserve pre-sizes an empty database for about n keys, as Redis's
+// RESIZEDB does while loading, so a load does not rehash the table again
+// and again as it grows. It does nothing to a database that holds keys.
+func (db *DB) Reserve(n int) {
+	if db.keys.Len() == 0 && n > 0 {
+		db.keys = dict.New[Entry](n)
+	}
+}

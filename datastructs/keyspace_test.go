@@ -474,3 +474,19 @@ func TestSwapWithItselfNotifiesNothing(t *testing.T) {
 		t.Fatalf("SWAPDB 0 0 notified %v", rec.modified)
 	}
 }
+
+func TestReserve(t *testing.T) {
+	ks := New(Options{})
+	db := ks.DB(0)
+	db.Reserve(1000)
+	for i := 0; i < 1000; i++ {
+		db.SetString([]byte(fmt.Sprint("k", i)), []byte("v"), 0, false)
+	}
+	if db.Len() != 1000 {
+		t.Fatalf("len %d", db.Len())
+	}
+	db.Reserve(10) // not empty: kept
+	if db.Len() != 1000 || db.Peek("k999") == nil {
+		t.Fatal("Reserve dropped keys")
+	}
+}
