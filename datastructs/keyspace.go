@@ -52,6 +52,10 @@ type Keyspace struct {
 	// Dirty counts changes since the last successful save
 	// (rdb_changes_since_last_save).
 	Dirty int64
+	// snap is the running snapshot (nil: none) and snapEpoch its epoch;
+	// see snapshot.go.
+	snap      *snapState
+	snapEpoch uint32
 	// Loading is true while the dataset is being loaded; expiry is not
 	// applied then, so replay reproduces the logged state exactly.
 	Loading bool
@@ -192,6 +196,8 @@ func (ks *Keyspace) Swap(a, b int) {
 		return
 	}
 	da, db := ks.dbs[a], ks.dbs[b]
+	da.captureAll()
+	db.captureAll()
 	ks.notifyAll(da)
 	ks.notifyAll(db)
 	da.keys, db.keys = db.keys, da.keys
@@ -276,13 +282,21 @@ func (db *DB) expire(key string) {
 
 // Lookup returns the live entry for key for reading, or nil. It counts a
 // keyspace hit or miss. The pointer is valid until the next change to db.
+//
+// While a snapshot runs, the first lookup of an entry not yet captured
+// captures it (as LookupWrite does): a handler that mutates what it got
+// from Lookup can then never change a value the snapshot still needs.
 func (db *DB) Lookup(key []byte) *Entry {
-	e := db.lookup(bstr(key))
+	k := bstr(key)
+	e := db.lookup(k)
 	if e == nil {
 		db.ks.Stats.KeyspaceMisses++
 	} else {
 		db.ks.Stats.KeyspaceHits++
 		db.ks.touch(e)
+		if db.ks.snap != nil {
+			db.preWrite(k, e)
+		}
 	}
 	return e
 }
@@ -291,9 +305,11 @@ func (db *DB) Lookup(key []byte) *Entry {
 // modify it, or nil. It does not count hits or misses. After modifying the
 // value in place the caller must call Modified(key).
 func (db *DB) LookupWrite(key []byte) *Entry {
-	e := db.lookup(bstr(key))
+	k := bstr(key)
+	e := db.lookup(k)
 	if e != nil {
 		db.ks.touch(e)
+		db.preWrite(k, e)
 	}
 	return e
 }
@@ -372,7 +388,9 @@ func (db *DB) SetValue(key []byte, v Value, expireAt int64, keepTTL bool) {
 
 func (db *DB) set(key []byte, e Entry, expireAt int64, keepTTL bool) {
 	k := bstr(key)
+	e.snap = db.ks.snapEpoch
 	if old := db.keys.GetPtr(k); old != nil {
+		db.preWrite(k, old)
 		if db.ks.lfu != nil {
 			// An overwritten key keeps its access frequency (Redis's
 			// dbOverwrite); under LRU the new value is freshly accessed.
@@ -427,6 +445,11 @@ func (db *DB) Delete(key []byte) bool {
 }
 
 func (db *DB) delete(k string) {
+	if db.ks.snap != nil {
+		if e := db.keys.GetPtr(k); e != nil {
+			db.preWrite(k, e)
+		}
+	}
 	if e, ok := db.keys.Delete(k); ok && e.ExpireAt != 0 {
 		db.expires.Delete(k)
 	}
@@ -446,6 +469,7 @@ func (db *DB) SetExpire(key []byte, at int64) bool {
 		db.Modified(key)
 		return true
 	}
+	db.preWrite(k, e)
 	if e.ExpireAt == 0 {
 		db.expires.Set(db.storedKey(k), at)
 	} else {
@@ -463,6 +487,7 @@ func (db *DB) Persist(key []byte) bool {
 	if e == nil || e.ExpireAt == 0 {
 		return false
 	}
+	db.preWrite(k, e)
 	e.ExpireAt = 0
 	db.expires.Delete(k)
 	db.Modified(key)
@@ -471,6 +496,7 @@ func (db *DB) Persist(key []byte) bool {
 
 // Flush deletes every key.
 func (db *DB) Flush() {
+	db.captureAll()
 	db.ks.notifyAll(db)
 	db.ks.Dirty += int64(db.keys.Len())
 	db.keys = dict.New[Entry](0)
@@ -563,6 +589,7 @@ var ErrNotCopyable = errors.New("datastructs: value type cannot be copied")
 // insert adds an entry for a key known to be absent, indexing its TTL.
 // k must not alias a caller's buffer.
 func (db *DB) insert(k string, e Entry) {
+	e.snap = db.ks.snapEpoch
 	db.keys.Set(k, e)
 	if e.ExpireAt != 0 {
 		db.expires.Set(k, e.ExpireAt)
