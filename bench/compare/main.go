@@ -189,12 +189,13 @@ func run(args []string) error {
 	}
 
 	rep := &report{
-		Began:   began,
-		Options: o,
-		Args:    args,
-		Machine: machine(),
-		Redis:   versionLine(o.redis),
-		AiKv:    versionLine(o.aikv),
+		LoadStart: loadAvg(),
+		Began:     began,
+		Options:   o,
+		Args:      args,
+		Machine:   machine(),
+		Redis:     versionLine(o.redis),
+		AiKv:      versionLine(o.aikv),
 	}
 	if !o.skipThroughput {
 		for _, p := range o.persistence {
@@ -209,6 +210,7 @@ func run(args []string) error {
 		rep.Mem = memory(o)
 	}
 	rep.Elapsed = time.Since(began)
+	rep.LoadEnd = loadAvg()
 
 	var buf bytes.Buffer
 	rep.write(&buf)
@@ -402,6 +404,20 @@ func geomean(v []float64) (float64, int) {
 		return math.NaN(), 0
 	}
 	return math.Exp(sum / float64(n)), n
+}
+
+// loadAvg is /proc/loadavg's 1, 5 and 15 minute load averages: other
+// work on the machine skews the figures, so the report shows them.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 func versionLine(bin string) string {

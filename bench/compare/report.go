@@ -55,6 +55,8 @@ type report struct {
 	Redis, AiKv string
 	Sections    []section
 	Mem         [2]memStats
+	// LoadStart and LoadEnd are the load averages before and after.
+	LoadStart, LoadEnd string
 }
 
 func numCPU() int { return runtime.NumCPU() }
@@ -111,6 +113,7 @@ func (rep *report) write(w io.Writer) {
 	fmt.Fprintf(w, "# AiKv vs Redis: bench-compare (%s)\n\n", kind)
 	fmt.Fprintf(w, "- Date: %s; took %s\n", rep.Began.UTC().Format("2006-01-02 15:04 MST"), rep.Elapsed.Round(time.Second))
 	fmt.Fprintf(w, "- Machine: %s\n", rep.Machine)
+	fmt.Fprintf(w, "- Load average (1/5/15 min) at start: %s; at end: %s\n", rep.LoadStart, rep.LoadEnd)
 	fmt.Fprintf(w, "- Redis: `%s`\n", rep.Redis)
 	fmt.Fprintf(w, "- AiKv: `%s`\n", rep.AiKv)
 	fmt.Fprintf(w, "- redis-benchmark -c %d; %d requests per test unpipelined, %d with -P 16 (scaled down for lrange_100, lrange_600, mset); %d round(s), medians shown; servers alternate test by test\n",
