@@ -90,3 +90,11 @@ func (e *Entry) Obj() Value { return e.obj }
 func bstr(b []byte) string {
 	return unsafe.String(unsafe.SliceData(b), len(b))
 }
+
+// MemorySizer is implemented by values that can estimate their memory
+// footprint for MEMORY USAGE: the bytes of the value itself including its
+// object header, sampling at most samples nested elements (0 means all)
+// and extrapolating to the rest, as Redis's objectComputeSize does.
+type MemorySizer interface {
+	MemoryUsage(samples int) int64
+}

@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"net"
+	"os"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -36,6 +37,12 @@ type conn struct {
 	// stopRead tells the reader run while parked that the deadline it
 	// sees is a stop request, not an error.
 	stopRead atomic.Bool
+	// killed mirrors client.Kill for reads without Server.mu; wake
+	// interrupts a wait for CLIENT PAUSE (CLIENT KILL).
+	killed atomic.Bool
+	wake   chan struct{}
+	// out is the MONITOR output waiting to be written (own mutex).
+	out outbox
 }
 
 const protectedModeError = "-DENIED Redis is running in protected mode because protected " +
@@ -73,7 +80,7 @@ func (s *Server) serveConn(nc net.Conn) {
 	}
 	defer s.numClients.Add(-1)
 
-	c := &conn{s: s, nc: nc}
+	c := &conn{s: s, nc: nc, wake: make(chan struct{}, 1)}
 	now := time.Now()
 	c.client = command.Client{
 		ID:         s.nextClientID.Add(1),
@@ -114,6 +121,7 @@ func (s *Server) serveConn(nc net.Conn) {
 
 	s.mu.Lock()
 	delete(s.clients, c.client.ID)
+	delete(s.monitors, c.client.ID)
 	s.mu.Unlock()
 }
 
@@ -151,7 +159,7 @@ func (c *conn) loop() {
 				return
 			}
 		}
-		if c.client.CloseAfterReply || c.client.Kill {
+		if c.client.CloseAfterReply || c.killed.Load() {
 			return
 		}
 		if len(batch) > 0 {
@@ -159,13 +167,27 @@ func (c *conn) loop() {
 			// parse again before reading.
 			continue
 		}
-		if c.s.closing.Load() {
-			return
-		}
-		if t := c.s.idleTimeout(); t > 0 {
+		// Set the read deadline before checking for shutdown and MONITOR
+		// output: Shutdown and the monitor feed move the deadline to now
+		// to wake this read, and must not be overwritten unseen.
+		monitor := c.client.Monitor
+		if monitor {
+			c.nc.SetReadDeadline(time.Time{}) // monitors never time out
+		} else if t := c.s.idleTimeout(); t > 0 {
 			c.nc.SetReadDeadline(time.Now().Add(t))
 		}
+		if c.s.closing.Load() || c.killed.Load() {
+			return
+		}
+		if monitor {
+			if err := c.drainOutbox(); err != nil {
+				return
+			}
+		}
 		if err := c.rd.Fill(c.nc); err != nil {
+			if monitor && errors.Is(err, os.ErrDeadlineExceeded) {
+				continue // woken to write MONITOR output
+			}
 			return
 		}
 	}
@@ -247,7 +269,17 @@ func (c *conn) clientInfo(now time.Time) string {
 	b.WriteString(" name=" + cl.Name)
 	b.WriteString(" age=" + strconv.FormatInt(int64(now.Sub(cl.Created)/time.Second), 10))
 	b.WriteString(" idle=" + strconv.FormatInt(int64(now.Sub(cl.LastActive)/time.Second), 10))
-	flags := cl.Flags
+	flags := ""
+	if cl.Monitor {
+		flags += "O"
+	}
+	if cl.InMulti {
+		flags += "x"
+	}
+	if cl.Block != nil {
+		flags += "b"
+	}
+	flags += cl.Flags
 	if flags == "" {
 		flags = "N"
 	}
@@ -259,7 +291,6 @@ func (c *conn) clientInfo(now time.Time) string {
 	b.WriteString(" cmd=" + orNULL(cl.LastCmd))
 	b.WriteString(" user=default redir=-1")
 	b.WriteString(" resp=" + strconv.Itoa(cl.Proto))
-	b.WriteString(" lib-name=" + cl.LibName + " lib-ver=" + cl.LibVer)
 	return b.String()
 }
 

@@ -17,6 +17,9 @@ import (
 // appendfsync always, the connection will wait for that sequence to be
 // synced before flushing, so no reply is ever seen before its write is
 // durable by the configured policy.
+//
+// CLIENT PAUSE: a command that the pause holds back waits here, with the
+// lock released and the batch's earlier replies sent (waitPauseLocked).
 func (s *Server) execBatch(c *conn, batch [][][]byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -26,6 +29,9 @@ func (s *Server) execBatch(c *conn, batch [][][]byte) {
 	defer s.endBatch(c)
 	for i, args := range batch {
 		if c.client.Kill {
+			return
+		}
+		if s.pause.mode != command.PauseOff && !s.waitPauseLocked(c, args) {
 			return
 		}
 		s.call(c, args)
@@ -63,7 +69,7 @@ func (s *Server) call(c *conn, args [][]byte) {
 	mark := len(c.w.B)
 	errs := c.w.Errors
 	spec := s.table.Lookup(args[0])
-	s.dispatch(c, spec, args)
+	run := s.dispatch(c, spec, args)
 	if c.w.Errors != errs {
 		s.stats.countError(c.w.LastError)
 	}
@@ -74,53 +80,61 @@ func (s *Server) call(c *conn, args [][]byte) {
 	case command.ReplyOff:
 		c.w.B = c.w.B[:mark]
 	case command.ReplySkip:
-		if spec == nil || spec.Name != "client" {
+		if run == nil || run.Name != "client|reply" {
 			c.w.B = c.w.B[:mark]
 			c.client.ReplyMode = command.ReplyOn
 		}
 	}
 }
 
-func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) {
+// dispatch checks and runs one command and returns the spec that ran (nil
+// when it was rejected before running).
+func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) *command.Spec {
 	if spec == nil {
 		s.stats.unknownCommands++
 		c.w.Error(command.UnknownCommand(args))
-		return
+		return nil
 	}
 	c.client.LastCmd = spec.Name
 	if !spec.CheckArity(len(args)) {
 		spec.Stats.RejectedCalls++
 		c.w.Error(command.ArgCountError(spec.Name))
-		return
+		return nil
 	}
 	run, ok := s.table.Resolve(spec, args)
 	if !ok {
 		spec.Stats.RejectedCalls++
 		c.w.Error(command.UnknownSubcommand(spec.Name, args[1]))
-		return
+		return nil
 	}
 	if run != spec {
 		c.client.LastCmd = run.Name
 		if !run.CheckArity(len(args)) {
 			run.Stats.RejectedCalls++
 			c.w.Error(command.ArgCountError(run.Name))
-			return
+			return nil
 		}
 	}
 	if !c.client.Authed && !run.Flags.Has(command.NoAuth) {
 		run.Stats.RejectedCalls++
 		c.w.Error(command.ErrNoAuth)
-		return
+		return nil
 	}
 	if s.ks.Loading && !run.Flags.Has(command.Loading) {
 		run.Stats.RejectedCalls++
 		c.w.Error(command.ErrLoading)
-		return
+		return nil
+	}
+	if c.client.Monitor && run.Flags&(command.Write|command.ReadOnly|command.MayReplicate) != 0 {
+		// A monitor is a replica in Redis's eyes.
+		run.Stats.RejectedCalls++
+		c.w.Error("ERR Replica can't interact with the keyspace")
+		return nil
 	}
 	if run.Flags.Has(command.Write) && s.persist.writeErr != nil {
 		run.Stats.RejectedCalls++
 		c.w.Error(s.misconf())
-		return
+		return nil
 	}
 	ctx := &c.ctx
 	ctx.Args = args
@@ -147,4 +161,14 @@ func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) {
 	if !run.Flags.Has(command.SkipSlowlog) {
 		s.slowlog.maybeAdd(s.cfg.SlowlogLogSlowerThan, s.cfg.SlowlogMaxLen, c, args, start, dur)
 	}
+	s.recordLatencyLocked(run, start, dur)
+	if len(s.monitors) > 0 {
+		if !c.client.Monitor {
+			delete(s.monitors, c.client.ID) // RESET ended MONITOR
+		}
+		if run.Flags&(command.SkipMonitor|command.Admin) == 0 {
+			s.feedMonitorsLocked(c, args)
+		}
+	}
+	return run
 }

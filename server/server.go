@@ -17,6 +17,7 @@ import (
 
 	"github.com/aikv/aikv/datastructs"
 	"github.com/aikv/aikv/expire"
+	"github.com/aikv/aikv/scripting"
 	"github.com/aikv/aikv/server/command"
 	"github.com/aikv/aikv/server/config"
 )
@@ -42,6 +43,15 @@ type Server struct {
 	servedInBatch []*conn
 	// persist is the append-only log state.
 	persist persistence
+	// pause is the CLIENT PAUSE state; monitors are the MONITOR clients.
+	pause    pauseState
+	monitors map[int64]*conn
+	// latency is the latency monitor; latencyThreshold caches
+	// latency-monitor-threshold in milliseconds (0: off).
+	latency          latencyMonitor
+	latencyThreshold int64
+	// peakMemory and startupMemory feed INFO memory and MEMORY STATS.
+	peakMemory, startupMemory int64
 
 	nextClientID atomic.Int64
 	numClients   atomic.Int64
@@ -63,6 +73,9 @@ type Server struct {
 	runIDValue string
 	// shutdownMode is what the SHUTDOWN command asked for (guarded by mu).
 	shutdownMode command.ShutdownMode
+	// scripts is the Lua engine (EVAL, FUNCTION); used under mu except
+	// for its Busy and Kill methods.
+	scripts *scripting.Engine
 }
 
 // New builds a server from cfg and a command table. It does not listen yet.
@@ -87,6 +100,12 @@ func New(cfg *config.Config, table *command.Table, log *slog.Logger) *Server {
 	s.blocking.init()
 	s.stats.init(table)
 	s.slowlog.init()
+	s.pause.signal()
+	s.refreshLatencyThresholdLocked()
+	used, _ := readMemStats()
+	s.startupMemory = int64(used)
+	s.peakMemory = int64(used)
+	s.scripts = scripting.New(s.scriptLog)
 	return s
 }
 
@@ -139,6 +158,18 @@ func (s *Server) Serve(lns ...net.Listener) error {
 	errc := make(chan error, len(lns))
 	for _, ln := range lns {
 		go func(ln net.Listener) { errc <- s.acceptLoop(ln) }(ln)
+	}
+	// Clients are accepted while the log is replayed; they get LOADING
+	// until it is done.
+	if err := s.loadPersisted(); err != nil {
+		s.log.Error("cannot load the dataset", "err", err)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		s.Shutdown(ctx)
+		cancel()
+		for range lns {
+			<-errc
+		}
+		return err
 	}
 	var first error
 	for range lns {
@@ -217,7 +248,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		}()
 		select {
 		case <-waited:
+			s.closePersistence()
 		case <-ctx.Done():
+			s.closePersistence()
 			err = ctx.Err()
 			s.mu.Lock()
 			for _, c := range s.clients {
@@ -242,8 +275,19 @@ func (s *Server) cron() {
 		case <-s.done:
 			return
 		case <-t.C:
-			cycle.Run(25 * time.Millisecond)
 			s.mu.Lock()
+			// Like Redis, keys do not expire actively during CLIENT PAUSE.
+			paused := s.pause.active(time.Now()) != command.PauseOff
+			s.refreshLatencyThresholdLocked()
+			if used, _ := readMemStats(); int64(used) > s.peakMemory {
+				s.peakMemory = int64(used)
+			}
+			s.mu.Unlock()
+			if !paused {
+				cycle.Run(25 * time.Millisecond)
+			}
+			s.mu.Lock()
+			s.recoverWriteErrLocked()
 			for i := 0; i < s.ks.NumDBs(); i++ {
 				s.ks.DB(i).RehashStep(100)
 			}

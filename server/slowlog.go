@@ -17,7 +17,7 @@ func (l *slowlog) init() {}
 // maybeAdd records a command that took at least threshold microseconds
 // (negative threshold disables, 0 logs everything), keeping at most maxLen
 // entries. Like Redis, at most 32 arguments are kept, each cut to 128
-// bytes.
+// bytes, and credentials are replaced by "(redacted)".
 func (l *slowlog) maybeAdd(threshold, maxLen int64, c *conn, args [][]byte, start time.Time, dur time.Duration) {
 	if threshold < 0 || dur.Microseconds() < threshold {
 		return
@@ -27,13 +27,16 @@ func (l *slowlog) maybeAdd(threshold, maxLen int64, c *conn, args [][]byte, star
 		n = 32
 	}
 	kept := make([]string, 0, n)
+	redact := redactedArgs(args)
 	for i := 0; i < n; i++ {
 		if i == 31 && len(args) > 32 {
 			kept = append(kept, "... ("+itoa(len(args)-31)+" more arguments)")
 			break
 		}
 		a := args[i]
-		if len(a) > 128 {
+		if redact[i] {
+			kept = append(kept, "(redacted)")
+		} else if len(a) > 128 {
 			kept = append(kept, string(a[:128])+"... ("+itoa(len(a)-128)+" more bytes)")
 		} else {
 			kept = append(kept, string(a))

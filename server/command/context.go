@@ -78,6 +78,9 @@ type Client struct {
 	// client until one of the keys is modified or the timeout passes
 	// (see Context.Block). The dispatcher clears it.
 	Block *BlockRequest
+	// NeedFsync asks the connection to fsync the log before sending this
+	// batch's replies (WAITAOF). The connection clears it.
+	NeedFsync bool
 	// InMulti is set while the client is queuing or executing MULTI; a
 	// script run sets NoBlock too. Blocking commands then act as their
 	// non-blocking forms.
@@ -144,8 +147,68 @@ type Server interface {
 	// error text. The nested effects join c's. It returns the spec run
 	// (nil for an unknown command).
 	Call(c *Context, args [][]byte, w Writer, check func(*Spec) string) *Spec
+	// AOFEnabled reports whether the append-only log is on.
+	AOFEnabled() bool
+	// UnblockClient ends a client's blocking command (CLIENT UNBLOCK)
+	// with its timeout reply, or an UNBLOCKED error; it reports whether
+	// the client was blocked.
+	UnblockClient(id int64, withError bool) bool
 	// ClientInfo renders a client as a CLIENT LIST line.
 	ClientInfo(c *Client) string
+	// KillClient closes another client's connection (CLIENT KILL). The
+	// connection finishes nothing further: it is closed before its next
+	// batch or while it waits for input.
+	KillClient(c *Client)
+	// Pause suspends other clients' commands (CLIENT PAUSE) until the
+	// given time; a pause already in force is only ever extended or
+	// widened, as in Redis.
+	Pause(mode PauseMode, until time.Time)
+	// Unpause ends a pause (CLIENT UNPAUSE).
+	Unpause()
+	// StartMonitor turns c into a MONITOR client: from now on it receives
+	// every command other clients run.
+	StartMonitor(c *Client)
+	// LatencyLatest returns the latest sample of every latency event.
+	LatencyLatest() []LatencyEvent
+	// LatencyHistory returns the samples of one event, oldest first.
+	LatencyHistory(event string) []LatencySample
+	// LatencyReset clears the named events (all when none are named) and
+	// returns how many were cleared.
+	LatencyReset(events []string) int
+	// MemoryStats returns the figures MEMORY STATS reports.
+	MemoryStats() MemoryStats
+}
+
+// PauseMode is what CLIENT PAUSE suspends.
+type PauseMode uint8
+
+const (
+	PauseOff   PauseMode = iota
+	PauseWrite           // write and may-replicate commands wait
+	PauseAll             // every command waits
+)
+
+// LatencyEvent is one LATENCY LATEST row.
+type LatencyEvent struct {
+	Name   string
+	Time   int64 // unix seconds of the latest sample
+	Latest int64 // milliseconds
+	Max    int64 // milliseconds, all-time
+}
+
+// LatencySample is one LATENCY HISTORY row.
+type LatencySample struct {
+	Time    int64 // unix seconds
+	Latency int64 // milliseconds
+}
+
+// MemoryStats are the server-wide figures of MEMORY STATS, in bytes.
+type MemoryStats struct {
+	Peak, Total, Startup int64
+	ClientsNormal        int64
+	RSS                  int64
+	AllocatorActive      int64
+	AllocatorResident    int64
 }
 
 // SlowlogEntry is one SLOWLOG GET entry.

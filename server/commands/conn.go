@@ -12,7 +12,7 @@ func registerConn(t *command.Table) {
 	t.Add(
 		&command.Spec{Name: "ping", Arity: -1, Flags: command.Fast, ACL: conn, Group: "connection",
 			Summary: "Returns the server's liveliness response.", Since: "1.0.0", Handler: ping},
-		&command.Spec{Name: "echo", Arity: 2, Flags: command.Fast, ACL: conn, Group: "connection",
+		&command.Spec{Name: "echo", Arity: 2, Flags: command.Loading | command.Stale | command.Fast, ACL: conn, Group: "connection",
 			Summary: "Returns the given string.", Since: "1.0.0", Handler: echo},
 		&command.Spec{Name: "quit", Arity: -1, Flags: command.NoScript | command.Loading | command.Stale | command.Fast | command.NoAuth | command.AllowBusy,
 			ACL: conn, Group: "connection", Summary: "Closes the connection.", Since: "1.0.0", Handler: quit},
@@ -195,6 +195,7 @@ func reset(c *command.Context) {
 	c.Client.ReplyMode = command.ReplyOn
 	c.Client.NoEvict = false
 	c.Client.NoTouch = false
+	c.Client.Monitor = false // the server drops it from its monitors
 	c.Client.Authed = c.Server.Password() == ""
 	c.W.SimpleString("RESET")
 }

@@ -8,3 +8,5 @@
 // locked, reach data only through datastructs.DB's methods, reply through
 // c.W, and use the error texts of package command.
 package commands
+
+//go:generate go run ../../cmd/gen-command-docs -o ../../docs/commands.md

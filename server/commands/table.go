@@ -14,5 +14,8 @@ func NewTable() *command.Table {
 	registerHashes(t)
 	registerSets(t)
 	registerZSets(t)
+	registerPersistence(t)
+	registerJSON(t)
+	registerScripting(t)
 	return t
 }
