@@ -56,6 +56,9 @@ type Keyspace struct {
 	// see snapshot.go.
 	snap      *snapState
 	snapEpoch uint32
+	// frozenNow, when not 0, is the time every clock read returns (see
+	// FreezeClock).
+	frozenNow int64
 	// Loading is true while the dataset is being loaded; expiry is not
 	// applied then, so replay reproduces the logged state exactly.
 	Loading bool
@@ -95,16 +98,16 @@ func (ks *Keyspace) newAccess() uint32 {
 	if ks.lfu != nil {
 		return ks.lfuMinutes()<<8 | lfuInitVal
 	}
-	return uint32(ks.now() / 1000)
+	return uint32(ks.clockMs() / 1000)
 }
 
 // lfuMinutes is Redis's LFUGetTimeInMinutes.
-func (ks *Keyspace) lfuMinutes() uint32 { return uint32(ks.now()/60000) & 0xffff }
+func (ks *Keyspace) lfuMinutes() uint32 { return uint32(ks.clockMs()/60000) & 0xffff }
 
 // touch records an access to e (Redis's updateLFU / LRU_CLOCK update).
 func (ks *Keyspace) touch(e *Entry) {
 	if ks.lfu == nil {
-		e.access = uint32(ks.now() / 1000)
+		e.access = uint32(ks.clockMs() / 1000)
 		return
 	}
 	counter := ks.lfuDecr(e.access)
@@ -164,14 +167,35 @@ func New(opts Options) *Keyspace {
 func (ks *Keyspace) SetObserver(o Observer) { ks.observer = o }
 
 // Now returns the keyspace clock in Unix milliseconds.
-func (ks *Keyspace) Now() int64 { return ks.now() }
+func (ks *Keyspace) Now() int64 { return ks.clockMs() }
+
+// clockMs is the keyspace's current time: the time frozen by FreezeClock
+// while a batch of commands runs, else the clock itself.
+func (ks *Keyspace) clockMs() int64 {
+	if ks.frozenNow != 0 {
+		return ks.frozenNow
+	}
+	return ks.now()
+}
+
+// FreezeClock makes the keyspace see one instant, read once, until
+// ThawClock: the dispatcher freezes it for each batch of commands, as
+// Redis uses one cached time per command, so expiry checks and LRU
+// bookkeeping do not read the clock for every key they touch.
+func (ks *Keyspace) FreezeClock() { ks.frozenNow = ks.now() }
+
+// FreezeClockAt is FreezeClock with a time the caller already read.
+func (ks *Keyspace) FreezeClockAt(ms int64) { ks.frozenNow = ms }
+
+// ThawClock undoes FreezeClock.
+func (ks *Keyspace) ThawClock() { ks.frozenNow = 0 }
 
 // AlreadyExpired reports whether an absolute expiry time (Unix ms) has
 // passed, so a command setting it should delete the key instead. While
 // loading it is always false: replay stores what the log recorded and
 // the deletion, if any, follows as its own DEL record.
 func (ks *Keyspace) AlreadyExpired(at int64) bool {
-	return !ks.Loading && at <= ks.now()
+	return !ks.Loading && at <= ks.clockMs()
 }
 
 // Rand returns the keyspace's random source (for SPOP, RANDOMKEY...).
@@ -256,7 +280,7 @@ func (db *DB) lookup(key string) *Entry {
 	if e == nil {
 		return nil
 	}
-	if e.ExpireAt != 0 && e.ExpireAt <= db.ks.now() && !db.ks.Loading {
+	if e.ExpireAt != 0 && e.ExpireAt <= db.ks.clockMs() && !db.ks.Loading {
 		db.expire(key)
 		return nil
 	}
@@ -317,7 +341,7 @@ func (db *DB) LookupWrite(key []byte) *Entry {
 // IdleSeconds returns how many seconds ago e was last accessed (OBJECT
 // IDLETIME). Only meaningful while LRU tracking is on.
 func (db *DB) IdleSeconds(e *Entry) int64 {
-	idle := db.ks.now()/1000 - int64(e.access)
+	idle := db.ks.clockMs()/1000 - int64(e.access)
 	if idle < 0 {
 		idle = 0
 	}
@@ -338,7 +362,7 @@ func (db *DB) Freq(e *Entry) int {
 // nil for a logically expired key.
 func (db *DB) Peek(key string) *Entry {
 	e := db.keys.GetPtr(key)
-	if e == nil || (e.ExpireAt != 0 && e.ExpireAt <= db.ks.now() && !db.ks.Loading) {
+	if e == nil || (e.ExpireAt != 0 && e.ExpireAt <= db.ks.clockMs() && !db.ks.Loading) {
 		return nil
 	}
 	return e
@@ -353,7 +377,7 @@ func (db *DB) Stored(key string) (present, expired bool) {
 	if e == nil {
 		return false, false
 	}
-	return true, e.ExpireAt != 0 && e.ExpireAt <= db.ks.now() && !db.ks.Loading
+	return true, e.ExpireAt != 0 && e.ExpireAt <= db.ks.clockMs() && !db.ks.Loading
 }
 
 // Exists reports whether key is live (expiring it if needed), without
@@ -464,7 +488,7 @@ func (db *DB) SetExpire(key []byte, at int64) bool {
 	if e == nil {
 		return false
 	}
-	if at <= db.ks.now() && !db.ks.Loading {
+	if at <= db.ks.clockMs() && !db.ks.Loading {
 		db.delete(k)
 		db.Modified(key)
 		return true
@@ -508,7 +532,7 @@ func (db *DB) Flush() {
 // present for the whole of a scan is visited at least once; a key may be
 // visited twice. Expired keys are skipped. fn must not modify db.
 func (db *DB) Scan(cursor uint64, count int, fn func(key string, e *Entry)) uint64 {
-	now := db.ks.now()
+	now := db.ks.clockMs()
 	return db.keys.Scan(cursor, count, func(k string, e Entry) {
 		if e.ExpireAt != 0 && e.ExpireAt <= now && !db.ks.Loading {
 			return
@@ -520,7 +544,7 @@ func (db *DB) Scan(cursor uint64, count int, fn func(key string, e *Entry)) uint
 // Range visits every live key; fn returns false to stop. fn must not
 // modify db.
 func (db *DB) Range(fn func(key string, e *Entry) bool) {
-	now := db.ks.now()
+	now := db.ks.clockMs()
 	db.keys.Range(func(k string, e Entry) bool {
 		if e.ExpireAt != 0 && e.ExpireAt <= now && !db.ks.Loading {
 			return true
@@ -537,7 +561,7 @@ func (db *DB) RandomKey() (string, bool) {
 		if !ok {
 			return "", false
 		}
-		if e.ExpireAt != 0 && e.ExpireAt <= db.ks.now() && !db.ks.Loading {
+		if e.ExpireAt != 0 && e.ExpireAt <= db.ks.clockMs() && !db.ks.Loading {
 			if db.keys.Len() == db.expires.Len() && tries > 50 {
 				// Every key is volatile and we keep hitting dead ones:
 				// return it anyway, like Redis, rather than loop.
@@ -558,7 +582,7 @@ func (db *DB) ExpireSample(n int) (sampled, expired int) {
 	if db.expires.Len() == 0 || db.ks.Loading {
 		return 0, 0
 	}
-	now := db.ks.now()
+	now := db.ks.clockMs()
 	var dead []string
 	db.expires.Sample(db.ks.rnd, n, func(k string, at int64) {
 		sampled++

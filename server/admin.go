@@ -91,6 +91,7 @@ func (s *Server) waitPauseLocked(c *conn, args [][]byte) bool {
 		// The replies sent now acknowledge the batch's earlier commands:
 		// log their effects first (flush waits for them).
 		s.endBatch(c)
+		s.ks.ThawClock()
 		s.mu.Unlock()
 		c.flush()
 		t := time.NewTimer(time.Until(until))
@@ -102,6 +103,9 @@ func (s *Server) waitPauseLocked(c *conn, args [][]byte) bool {
 		}
 		t.Stop()
 		s.mu.Lock()
+		now := time.Now()
+		s.ks.FreezeClockAt(now.UnixMilli())
+		c.cmdStart = now
 		if c.client.Kill || s.closing.Load() {
 			return false
 		}

@@ -32,6 +32,9 @@ type conn struct {
 	// waitSeq is the log record this connection's pending replies depend
 	// on (0: none); set under Server.mu, consumed before flushing.
 	waitSeq uint64
+	// cmdStart is when the command being dispatched started (timing for
+	// commandstats and the slowlog); owned by the dispatcher under mu.
+	cmdStart time.Time
 	// registered is set once the client is in Server.clients (guarded
 	// by Server.mu).
 	registered bool

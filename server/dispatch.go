@@ -29,6 +29,12 @@ func (s *Server) execBatch(c *conn, batch [][][]byte) {
 	now := time.Now()
 	c.client.LastActive = now
 	c.client.QueryBufLen = c.rd.Buffered()
+	// One clock read serves the whole batch: the keyspace's time (expiry,
+	// LRU) and the start of the first command's timing; each command's
+	// end is the next one's start.
+	c.cmdStart = now
+	s.ks.FreezeClockAt(now.UnixMilli())
+	defer s.ks.ThawClock()
 	defer s.endBatch(c)
 	for i, args := range batch {
 		if c.client.Kill {
@@ -161,9 +167,11 @@ func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) *command.S
 	ctx.Effects.List = ctx.Effects.List[:0]
 	dirty := s.ks.Dirty
 	errsBefore := c.w.Errors
-	start := time.Now()
+	start := c.cmdStart
 	run.Handler(ctx)
-	dur := time.Since(start)
+	end := time.Now()
+	dur := end.Sub(start)
+	c.cmdStart = end
 	if c.client.Block == nil {
 		s.collectEffects(ctx, run, args, db, dirty)
 	}

@@ -191,15 +191,20 @@ func (t *Table) Add(specs ...*Spec) {
 	}
 }
 
-// Lookup finds a spec by name, case-insensitively, without allocating for
-// names that are already lower case.
+// Lookup finds a spec by name, case-insensitively, without allocating:
+// clients send "SET" as often as "set".
 func (t *Table) Lookup(name []byte) *Spec {
-	for _, c := range name {
-		if c >= 'A' && c <= 'Z' {
-			return t.specs[strings.ToLower(string(name))]
-		}
+	var buf [32]byte
+	if len(name) > len(buf) {
+		return t.specs[strings.ToLower(string(name))]
 	}
-	return t.specs[string(name)]
+	for i, c := range name {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return t.specs[string(buf[:len(name)])]
 }
 
 // Resolve returns the spec that actually runs for args: the container's
