@@ -103,9 +103,8 @@ func (s *Server) waitPauseLocked(c *conn, args [][]byte) bool {
 		}
 		t.Stop()
 		s.mu.Lock()
-		now := time.Now()
-		s.ks.FreezeClockAt(now.UnixMilli())
-		c.cmdStart = now
+		s.ks.FreezeClockAt(time.Now().UnixMilli())
+		c.cmdStart = nanotime()
 		if c.client.Kill || s.closing.Load() {
 			return false
 		}

@@ -32,9 +32,12 @@ type conn struct {
 	// waitSeq is the log record this connection's pending replies depend
 	// on (0: none); set under Server.mu, consumed before flushing.
 	waitSeq uint64
+	// lastName and lastSpec cache the last command looked up.
+	lastName []byte
+	lastSpec *command.Spec
 	// cmdStart is when the command being dispatched started (timing for
 	// commandstats and the slowlog); owned by the dispatcher under mu.
-	cmdStart time.Time
+	cmdStart int64 // nanotime()
 	// registered is set once the client is in Server.clients (guarded
 	// by Server.mu).
 	registered bool

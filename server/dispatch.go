@@ -32,7 +32,7 @@ func (s *Server) execBatch(c *conn, batch [][][]byte) {
 	// One clock read serves the whole batch: the keyspace's time (expiry,
 	// LRU) and the start of the first command's timing; each command's
 	// end is the next one's start.
-	c.cmdStart = now
+	c.cmdStart = nanotime()
 	s.ks.FreezeClockAt(now.UnixMilli())
 	defer s.ks.ThawClock()
 	defer s.endBatch(c)
@@ -78,7 +78,7 @@ func (s *Server) call(c *conn, args [][]byte) {
 	mark := len(c.w.B)
 	errs := c.w.Errors
 	c.execErrs = 0
-	spec := s.table.Lookup(args[0])
+	spec := c.lookup(s.table, args[0])
 	run := s.dispatch(c, spec, args)
 	if c.w.Errors-c.execErrs != errs {
 		s.stats.countError(c.w.LastError)
@@ -169,8 +169,8 @@ func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) *command.S
 	errsBefore := c.w.Errors
 	start := c.cmdStart
 	run.Handler(ctx)
-	end := time.Now()
-	dur := end.Sub(start)
+	end := nanotime()
+	dur := time.Duration(end - start)
 	c.cmdStart = end
 	if c.client.Block == nil {
 		s.collectEffects(ctx, run, args, db, dirty)
@@ -182,9 +182,11 @@ func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) *command.S
 	}
 	s.stats.commands++
 	if !run.Flags.Has(command.SkipSlowlog) {
-		s.slowlog.maybeAdd(s.cfg.SlowlogLogSlowerThan, s.cfg.SlowlogMaxLen, c, args, start, dur)
+		s.slowlog.maybeAdd(s.cfg.SlowlogLogSlowerThan, s.cfg.SlowlogMaxLen, c, args, dur)
 	}
-	s.recordLatencyLocked(run, start, dur)
+	if s.latencyThreshold > 0 && dur.Milliseconds() >= s.latencyThreshold {
+		s.recordLatencyLocked(run, time.Now().Add(-dur), dur)
+	}
 	if len(s.monitors) > 0 {
 		if !c.client.Monitor {
 			delete(s.monitors, c.client.ID) // RESET ended MONITOR
@@ -201,4 +203,19 @@ func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) *command.S
 // Redis. Caller holds s.mu.
 func (s *Server) execWrites(c *conn, run *command.Spec) bool {
 	return c.client.InMulti && run.Name == "exec" && c.tx.flags&command.Write != 0
+}
+
+// lookup resolves a command name, remembering the last one: pipelines
+// usually repeat the same command, and comparing a few bytes is cheaper
+// than hashing and lower-casing the name again.
+func (c *conn) lookup(t *command.Table, name []byte) *command.Spec {
+	if c.lastSpec != nil && string(name) == string(c.lastName) {
+		return c.lastSpec
+	}
+	spec := t.Lookup(name)
+	if spec != nil && len(name) <= 32 {
+		c.lastName = append(c.lastName[:0], name...)
+		c.lastSpec = spec
+	}
+	return spec
 }
