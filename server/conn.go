@@ -32,9 +32,12 @@ type conn struct {
 	// waitSeq is the log record this connection's pending replies depend
 	// on (0: none); set under Server.mu, consumed before flushing.
 	waitSeq uint64
-	// lastName and lastSpec cache the last command looked up.
-	lastName []byte
-	lastSpec *command.Spec
+	// specCache holds the last few command names looked up (see lookup).
+	specCache [4]struct {
+		name []byte
+		spec *command.Spec
+	}
+	specNext int
 	// cmdStart is when the command being dispatched started (timing for
 	// commandstats and the slowlog); owned by the dispatcher under mu.
 	cmdStart int64 // nanotime()

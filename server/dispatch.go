@@ -205,17 +205,22 @@ func (s *Server) execWrites(c *conn, run *command.Spec) bool {
 	return c.client.InMulti && run.Name == "exec" && c.tx.flags&command.Write != 0
 }
 
-// lookup resolves a command name, remembering the last one: pipelines
-// usually repeat the same command, and comparing a few bytes is cheaper
-// than hashing and lower-casing the name again.
+// lookup resolves a command name through a small per-connection cache of
+// the last few names: pipelines repeat a handful of commands, and
+// comparing a few bytes is cheaper than lower-casing and hashing the name.
 func (c *conn) lookup(t *command.Table, name []byte) *command.Spec {
-	if c.lastSpec != nil && string(name) == string(c.lastName) {
-		return c.lastSpec
+	for i := range c.specCache {
+		e := &c.specCache[i]
+		if e.spec != nil && string(name) == string(e.name) {
+			return e.spec
+		}
 	}
 	spec := t.Lookup(name)
 	if spec != nil && len(name) <= 32 {
-		c.lastName = append(c.lastName[:0], name...)
-		c.lastSpec = spec
+		e := &c.specCache[c.specNext%len(c.specCache)]
+		c.specNext++
+		e.name = append(e.name[:0], name...)
+		e.spec = spec
 	}
 	return spec
 }
