@@ -47,12 +47,12 @@ func (z *ZSet) Compact() {
 	if !z.big || z.zsl.length > MaxListpackEntries {
 		return
 	}
-	for x := z.zsl.header.level[0].forward; x != nil; x = x.level[0].forward {
+	for x := z.zsl.header.at(0).forward; x != nil; x = x.at(0).forward {
 		if len(x.member) > MaxListpackValue {
 			return
 		}
 	}
-	for x := z.zsl.header.level[0].forward; x != nil; x = x.level[0].forward {
+	for x := z.zsl.header.at(0).forward; x != nil; x = x.at(0).forward {
 		if x.score == 0 { // -0 sorts equal to 0: the order is unchanged
 			x.score = 0
 			*z.dict.GetPtr(x.member) = 0
@@ -79,7 +79,7 @@ func (z *ZSet) IsListpack() bool { return !z.big }
 // Copy implements datastructs.Copier with a deep copy.
 func (z *ZSet) Copy() datastructs.Value {
 	c := New()
-	for x := z.zsl.header.level[0].forward; x != nil; x = x.level[0].forward {
+	for x := z.zsl.header.at(0).forward; x != nil; x = x.at(0).forward {
 		c.dict.Set(x.member, x.score)
 		c.zsl.insert(x.score, x.member)
 	}
@@ -109,9 +109,8 @@ func (z *ZSet) Set(member string, score float64) (added bool) {
 	if exists {
 		// Like Redis, -0 and 0 compare equal: no update.
 		if old != score {
-			z.zsl.delete(old, member)
-			z.zsl.insert(score, member)
-			z.dict.Set(member, score)
+			z.zsl.updateScore(old, member, score)
+			*z.dict.GetPtr(member) = score
 		}
 		return false
 	}
@@ -160,7 +159,7 @@ func (z *ZSet) Range(start, stop int, rev bool, fn func(member string, score flo
 			if !fn(x.member, x.score) {
 				return
 			}
-			x = x.level[0].forward
+			x = x.at(0).forward
 		}
 		return
 	}
