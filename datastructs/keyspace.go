@@ -19,6 +19,9 @@ type Observer interface {
 	// KeyExpired is called when a key is deleted because its TTL passed
 	// (the AOF logs it as DEL; notifications send "expired").
 	KeyExpired(db int, key string)
+	// KeyEvicted is called when a key is deleted to free memory under
+	// maxmemory (the AOF logs it as DEL; notifications send "evicted").
+	KeyEvicted(db int, key string)
 }
 
 // Options configures a Keyspace. The zero value is usable.
@@ -36,6 +39,7 @@ type Options struct {
 // Stats are keyspace counters reported by INFO stats.
 type Stats struct {
 	ExpiredKeys    int64
+	EvictedKeys    int64
 	KeyspaceHits   int64
 	KeyspaceMisses int64
 }
@@ -58,6 +62,9 @@ type Keyspace struct {
 	// lfu, when set, makes entries track access frequency instead of
 	// access time (see SetLFU).
 	lfu *LFUOptions
+	// pool and nextDB are the eviction state (evict.go).
+	pool   evictionPool
+	nextDB int
 }
 
 // LFUOptions are the LFU tracking parameters (Redis's lfu-log-factor and
@@ -189,6 +196,7 @@ func (ks *Keyspace) Swap(a, b int) {
 	ks.notifyAll(db)
 	da.keys, db.keys = db.keys, da.keys
 	da.expires, db.expires = db.expires, da.expires
+	da.used, db.used = db.used, da.used
 	ks.notifyAll(da)
 	ks.notifyAll(db)
 	ks.Dirty++
@@ -219,6 +227,9 @@ type DB struct {
 	// expires maps every key that has a TTL to its ExpireAt; it is what
 	// the active expiry cycle samples.
 	expires *dict.Dict[int64]
+	// used is the accounted size of the keys and values (memory.go),
+	// without the TTL index and buckets.
+	used int64
 }
 
 func newDB(ks *Keyspace, index int) *DB {
@@ -329,6 +340,9 @@ func (db *DB) Exists(key []byte) bool { return db.lookup(bstr(key)) != nil }
 // Modified records that key's value changed in place.
 func (db *DB) Modified(key []byte) {
 	db.ks.Dirty++
+	if e := db.keys.GetPtr(bstr(key)); e != nil && e.obj != nil {
+		db.used += e.setSize(valueSize(e))
+	}
 	if db.ks.observer != nil {
 		db.ks.observer.KeyModified(db.index, bstr(key))
 	}
@@ -354,7 +368,9 @@ func (db *DB) SetValue(key []byte, v Value, expireAt int64, keepTTL bool) {
 
 func (db *DB) set(key []byte, e Entry, expireAt int64, keepTTL bool) {
 	k := bstr(key)
+	e.setSize(valueSize(&e))
 	if old := db.keys.GetPtr(k); old != nil {
+		db.used += e.recordedSize() - old.recordedSize()
 		if db.ks.lfu != nil {
 			// An overwritten key keeps its access frequency (Redis's
 			// dbOverwrite); under LRU the new value is freshly accessed.
@@ -381,6 +397,7 @@ func (db *DB) set(key []byte, e Entry, expireAt int64, keepTTL bool) {
 			e.ExpireAt = expireAt
 		}
 		db.keys.Set(ks, e)
+		db.used += keyCost(ks) + e.recordedSize()
 		if e.ExpireAt != 0 {
 			db.expires.Set(ks, e.ExpireAt)
 		}
@@ -409,7 +426,12 @@ func (db *DB) Delete(key []byte) bool {
 }
 
 func (db *DB) delete(k string) {
-	if e, ok := db.keys.Delete(k); ok && e.ExpireAt != 0 {
+	e, ok := db.keys.Delete(k)
+	if !ok {
+		return
+	}
+	db.used -= keyCost(k) + e.recordedSize()
+	if e.ExpireAt != 0 {
 		db.expires.Delete(k)
 	}
 }
@@ -457,6 +479,7 @@ func (db *DB) Flush() {
 	db.ks.Dirty += int64(db.keys.Len())
 	db.keys = dict.New[Entry](0)
 	db.expires = dict.New[int64](0)
+	db.used = 0
 }
 
 // Scan visits keys from cursor on, at least count of them (unless the
@@ -546,6 +569,7 @@ var ErrNotCopyable = errors.New("datastructs: value type cannot be copied")
 // k must not alias a caller's buffer.
 func (db *DB) insert(k string, e Entry) {
 	db.keys.Set(k, e)
+	db.used += keyCost(k) + e.recordedSize()
 	if e.ExpireAt != 0 {
 		db.expires.Set(k, e.ExpireAt)
 	}
@@ -623,6 +647,7 @@ func (db *DB) CopyTo(src []byte, to *DB, dstKey []byte, replace bool) (bool, err
 		}
 		n.obj = c.Copy()
 	}
+	n.setSize(valueSize(&n))
 	to.delete(d)
 	to.insert(string(dstKey), n)
 	db.ks.Dirty++

@@ -59,6 +59,9 @@ type Entry struct {
 	// the minute of the last decrement (16 bits) << 8 | a logarithmic
 	// access counter. Updated by DB.Lookup and DB.LookupWrite.
 	access uint32
+	// size is the value's accounted heap size in 8-byte units (see
+	// memory.go); it fits in what would otherwise be padding.
+	size uint32
 }
 
 // Type returns the entry's value type.

@@ -131,6 +131,11 @@ func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) *command.S
 		c.w.Error("ERR Replica can't interact with the keyspace")
 		return nil
 	}
+	if s.rejectOOM(run) {
+		run.Stats.RejectedCalls++
+		c.w.Error(command.ErrOOM)
+		return nil
+	}
 	if run.Flags.Has(command.Write) && s.persist.writeErr != nil {
 		run.Stats.RejectedCalls++
 		c.w.Error(s.misconf())
