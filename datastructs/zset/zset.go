@@ -33,7 +33,7 @@ var (
 	zsetEntry = datastructs.AllocSize(dict.NodeSize[float64]()) + datastructs.AllocSize(int(unsafe.Sizeof(node{}))) +
 		// The level slice: 16 bytes a level, 1/(1-levelP) levels on
 		// average.
-		int64(16 * 4 / 3) // levelP = 1/4
+		int64(16*4/3) // levelP = 1/4
 )
 
 // Size implements datastructs.Sizer in O(1): the table, the skiplist
