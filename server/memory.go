@@ -27,8 +27,12 @@ import (
 
 // memoryLimitSlack is the headroom above maxmemory given to the Go
 // runtime's memory limit: a quarter of maxmemory plus 32 MB (client
-// buffers, the command log's pending records, garbage between cycles).
-func memoryLimitSlack(maxmemory uint64) uint64 { return maxmemory/4 + 32<<20 }
+// buffers, the command log's pending records, garbage between cycles)
+// plus twice the log's segment size (the log keeps its tail segment in
+// memory, in a buffer that grows by doubling).
+func memoryLimitSlack(maxmemory uint64) uint64 {
+	return maxmemory/4 + 32<<20 + 2*uint64(aofSegmentSize(maxmemory))
+}
 
 // envMemoryLimit records whether GOMEMLIMIT was set in the environment,
 // in which case maxmemory leaves the runtime's limit alone.
@@ -135,4 +139,15 @@ func readGoMemStats() goMemStats {
 		return samples[i].Value.Uint64()
 	}
 	return goMemStats{v(0), v(1), v(2), v(3), v(4), v(5), v(6)}
+}
+
+// aofSegmentSize picks the log's segment size. The log keeps its tail
+// segment in memory (tidwall/wal), so with a memory budget the segment
+// is an eighth of maxmemory, between 4 MB and the default 64 MB; without
+// one it is the default. It is chosen when the log is opened.
+func aofSegmentSize(maxmemory uint64) int {
+	if maxmemory == 0 {
+		return 0 // aof.DefaultSegmentSize
+	}
+	return int(min(max(maxmemory/8, 4<<20), 64<<20))
 }
