@@ -99,12 +99,17 @@ func max64(a, b int64) int64 {
 // bring memory under maxmemory. Reads and deletes keep working. Caller
 // holds s.mu.
 func (s *Server) rejectOOM(run *command.Spec) bool {
+	s.oomAtStart = false
 	if s.cfg.MaxMemory == 0 {
 		return false
 	}
-	ok := s.performEvictions()
-	return !ok && run.Flags.Has(command.DenyOOM)
+	s.oomAtStart = !s.performEvictions()
+	return s.oomAtStart && run.Flags.Has(command.DenyOOM)
 }
+
+// OOMAtCommandStart implements commands.OOMReporter: scripts refuse
+// denyoom commands when the server was over maxmemory as they started.
+func (s *Server) OOMAtCommandStart() bool { return s.oomAtStart }
 
 // KeyEvicted implements datastructs.Observer: an evicted key is logged as
 // DEL, as Redis propagates evictions. Keyspace notifications ("evicted")

@@ -56,6 +56,9 @@ type Server struct {
 	// the Go memory limit was last derived from (memory.go).
 	policy      datastructs.Policy
 	memLimitSet uint64
+	// oomAtStart is Redis's pre_command_oom_state: eviction could not
+	// get under maxmemory before the current command.
+	oomAtStart bool
 
 	nextClientID atomic.Int64
 	numClients   atomic.Int64

@@ -33,6 +33,10 @@ func TestOOMMatchesRedis(t *testing.T) {
 		{"GET", "s3"}, {"LRANGE", "l", "0", "-1"}, {"SMEMBERS", "set"}, {"HGETALL", "h"}, {"ZRANGE", "z", "0", "-1"},
 		{"LPOP", "l"}, {"SREM", "set", "x"}, {"HDEL", "h", "f"}, {"ZREM", "z", "m"}, {"DEL", "gone"},
 		{"EXISTS", "s3"}, {"DBSIZE"},
+		{"EVAL", "return redis.call('set','x','y')", "0"}, {"EVAL", "return redis.pcall('set','x','y')", "0"},
+		{"EVAL", "return redis.call('get','s3')", "0"}, {"EVAL", "redis.call('del','s3'); return redis.call('set','x','y')", "0"},
+		{"EVAL", "#!lua\nreturn redis.call('get','x')", "0"}, {"EVAL", "#!lua\nreturn 1", "0"},
+		{"EVAL", "#!lua flags=no-writes\nreturn 1", "0"}, {"EVAL", "#!lua flags=allow-oom\nreturn redis.call('set','y','1')", "0"},
 	}
 	run := func(h *Handle) []string {
 		c := h.Raw(t)
@@ -51,7 +55,7 @@ func TestOOMMatchesRedis(t *testing.T) {
 	want, got := run(redis), run(aikv)
 	for i := range want {
 		if got[i] != want[i] {
-			t.Errorf("AiKv: %s\n    Redis: %s", got[i], want[i])
+			t.Errorf("AiKv: %q\n    Redis: %q", got[i], want[i])
 		}
 	}
 }
