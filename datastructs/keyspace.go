@@ -340,7 +340,7 @@ func (db *DB) Exists(key []byte) bool { return db.lookup(bstr(key)) != nil }
 // Modified records that key's value changed in place.
 func (db *DB) Modified(key []byte) {
 	db.ks.Dirty++
-	if e := db.keys.GetPtr(bstr(key)); e != nil && e.obj != nil {
+	if e := db.keys.GetPtr(bstr(key)); e != nil && !e.IsString() {
 		db.used += e.setSize(valueSize(e))
 	}
 	if db.ks.observer != nil {
@@ -352,18 +352,18 @@ func (db *DB) Modified(key []byte) {
 // key's current TTL (if it exists) is kept; otherwise expireAt (0 = none)
 // becomes the TTL. val is copied.
 func (db *DB) SetString(key, val []byte, expireAt int64, keepTTL bool) {
-	db.set(key, Entry{str: string(val)}, expireAt, keepTTL)
+	db.set(key, strEntry(string(val)), expireAt, keepTTL)
 }
 
 // SetStringOwned is SetString for a string the caller gives away.
 func (db *DB) SetStringOwned(key []byte, val string, expireAt int64, keepTTL bool) {
-	db.set(key, Entry{str: val}, expireAt, keepTTL)
+	db.set(key, strEntry(val), expireAt, keepTTL)
 }
 
 // SetValue stores a non-string value, replacing any value, with the same
 // TTL rules as SetString. v must not be empty.
 func (db *DB) SetValue(key []byte, v Value, expireAt int64, keepTTL bool) {
-	db.set(key, Entry{obj: v}, expireAt, keepTTL)
+	db.set(key, objEntry(v), expireAt, keepTTL)
 }
 
 func (db *DB) set(key []byte, e Entry, expireAt int64, keepTTL bool) {
@@ -639,13 +639,16 @@ func (db *DB) CopyTo(src []byte, to *DB, dstKey []byte, replace bool) (bool, err
 	if to.lookup(d) != nil && !replace {
 		return false, nil
 	}
-	n := Entry{str: old.str, ExpireAt: old.ExpireAt, access: db.ks.newAccess()}
-	if old.obj != nil {
-		c, ok := old.obj.(Copier)
+	n := old // strings share their immutable bytes
+	n.access = db.ks.newAccess()
+	if !old.IsString() {
+		c, ok := old.objVal().(Copier)
 		if !ok {
 			return false, ErrNotCopyable
 		}
-		n.obj = c.Copy()
+		n = objEntry(c.Copy())
+		n.ExpireAt = old.ExpireAt
+		n.access = db.ks.newAccess()
 	}
 	n.setSize(valueSize(&n))
 	to.delete(d)

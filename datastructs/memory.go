@@ -74,13 +74,17 @@ func keyCost(key string) int64 { return keyNodeSize + AllocSize(len(key)) }
 
 // valueSize measures the value held by e.
 func valueSize(e *Entry) int64 {
-	if e.obj == nil {
-		return AllocSize(len(e.str))
+	if e.IsString() {
+		if e.n == bigStr {
+			return AllocSize(len(e.strVal())) + AllocSize(16)
+		}
+		return AllocSize(int(e.n))
 	}
-	if s, ok := e.obj.(Sizer); ok {
-		return s.Size()
+	box := AllocSize(int(unsafe.Sizeof(objBox{})))
+	if s, ok := e.objVal().(Sizer); ok {
+		return box + s.Size()
 	}
-	return objHeaderSize
+	return box + objHeaderSize
 }
 
 // sizeUnit is the granularity of Entry.size: sizes are stored in 8-byte

@@ -7,6 +7,7 @@ import (
 	"runtime/metrics"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // sized is a test value whose size the test controls.
@@ -160,5 +161,30 @@ func TestEstimateMatchesRuntime(t *testing.T) {
 			}
 			runtime.KeepAlive(ks)
 		})
+	}
+}
+
+// TestEntryPacking pins the layout that keeps a string key's table node
+// in the 64-byte size class.
+func TestEntryPacking(t *testing.T) {
+	if n := unsafe.Sizeof(Entry{}); n != 32 {
+		t.Fatalf("Entry is %d bytes, want 32", n)
+	}
+	if keyNodeSize != 64 {
+		t.Fatalf("key node takes %d bytes, want 64", keyNodeSize)
+	}
+	for _, s := range []string{"", "x", strings.Repeat("y", 1000)} {
+		e := strEntry(s)
+		if got, ok := e.Str(); !ok || got != s || !e.IsString() || e.Obj() != nil || e.Type() != TypeString {
+			t.Fatalf("strEntry(%q) reads back %q, %v", s, got, ok)
+		}
+	}
+	v := &sized{n: 3}
+	e := objEntry(v)
+	if e.IsString() || e.Obj() != Value(v) || e.Type() != TypeList {
+		t.Fatal("objEntry does not read back")
+	}
+	if s, ok := e.Str(); ok || s != "" {
+		t.Fatal("Str of an object entry")
 	}
 }
