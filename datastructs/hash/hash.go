@@ -146,6 +146,14 @@ func (h *Hash) SetString(field []byte, value string) bool {
 			return false
 		}
 		h.bytes += datastructs.AllocSize(len(field)) + strSize(value)
+		if n := len(h.lp) + 2; n > cap(h.lp) {
+			// Grow by a quarter rather than append's doubling: small
+			// hashes are the common case and their slack is memory per
+			// key (a 5-field hash takes 160 bytes of headers, not 256).
+			lp := make([]string, len(h.lp), n+n/4)
+			copy(lp, h.lp)
+			h.lp = lp
+		}
 		h.lp = append(h.lp, string(field), value)
 		if len(h.lp)/2 > MaxListpackEntries {
 			h.convert()
