@@ -81,7 +81,9 @@ type objBox struct{ v Value }
 // strEntry returns an entry holding s.
 func strEntry(s string) Entry {
 	if uint64(len(s)) >= bigStr {
-		return Entry{p: unsafe.Pointer(&s), n: bigStr}
+		box := new(string) // not &s: that would move s to the heap on every call
+		*box = s
+		return Entry{p: unsafe.Pointer(box), n: bigStr}
 	}
 	return Entry{p: unsafe.Pointer(unsafe.StringData(s)), n: uint32(len(s))}
 }
