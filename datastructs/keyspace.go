@@ -19,6 +19,9 @@ type Observer interface {
 	// KeyExpired is called when a key is deleted because its TTL passed
 	// (the AOF logs it as DEL; notifications send "expired").
 	KeyExpired(db int, key string)
+	// KeyEvicted is called when a key is deleted to free memory under
+	// maxmemory (the AOF logs it as DEL; notifications send "evicted").
+	KeyEvicted(db int, key string)
 }
 
 // Options configures a Keyspace. The zero value is usable.
@@ -36,6 +39,7 @@ type Options struct {
 // Stats are keyspace counters reported by INFO stats.
 type Stats struct {
 	ExpiredKeys    int64
+	EvictedKeys    int64
 	KeyspaceHits   int64
 	KeyspaceMisses int64
 }
@@ -65,6 +69,9 @@ type Keyspace struct {
 	// lfu, when set, makes entries track access frequency instead of
 	// access time (see SetLFU).
 	lfu *LFUOptions
+	// pool and nextDB are the eviction state (evict.go).
+	pool   evictionPool
+	nextDB int
 }
 
 // LFUOptions are the LFU tracking parameters (Redis's lfu-log-factor and
@@ -226,6 +233,7 @@ func (ks *Keyspace) Swap(a, b int) {
 	ks.notifyAll(db)
 	da.keys, db.keys = db.keys, da.keys
 	da.expires, db.expires = db.expires, da.expires
+	da.used, db.used = db.used, da.used
 	ks.notifyAll(da)
 	ks.notifyAll(db)
 }
@@ -255,6 +263,9 @@ type DB struct {
 	// expires maps every key that has a TTL to its ExpireAt; it is what
 	// the active expiry cycle samples.
 	expires *dict.Dict[int64]
+	// used is the accounted size of the keys and values (memory.go),
+	// without the TTL index and buckets.
+	used int64
 }
 
 func newDB(ks *Keyspace, index int) *DB {
@@ -387,6 +398,9 @@ func (db *DB) Exists(key []byte) bool { return db.lookup(bstr(key)) != nil }
 // Modified records that key's value changed in place.
 func (db *DB) Modified(key []byte) {
 	db.ks.Dirty++
+	if e := db.keys.GetPtr(bstr(key)); e != nil && !e.IsString() {
+		db.used += e.setSize(valueSize(e))
+	}
 	if db.ks.observer != nil {
 		db.ks.observer.KeyModified(db.index, bstr(key))
 	}
@@ -396,25 +410,27 @@ func (db *DB) Modified(key []byte) {
 // key's current TTL (if it exists) is kept; otherwise expireAt (0 = none)
 // becomes the TTL. val is copied.
 func (db *DB) SetString(key, val []byte, expireAt int64, keepTTL bool) {
-	db.set(key, Entry{str: string(val)}, expireAt, keepTTL)
+	db.set(key, strEntry(string(val)), expireAt, keepTTL)
 }
 
 // SetStringOwned is SetString for a string the caller gives away.
 func (db *DB) SetStringOwned(key []byte, val string, expireAt int64, keepTTL bool) {
-	db.set(key, Entry{str: val}, expireAt, keepTTL)
+	db.set(key, strEntry(val), expireAt, keepTTL)
 }
 
 // SetValue stores a non-string value, replacing any value, with the same
 // TTL rules as SetString. v must not be empty.
 func (db *DB) SetValue(key []byte, v Value, expireAt int64, keepTTL bool) {
-	db.set(key, Entry{obj: v}, expireAt, keepTTL)
+	db.set(key, objEntry(v), expireAt, keepTTL)
 }
 
 func (db *DB) set(key []byte, e Entry, expireAt int64, keepTTL bool) {
 	k := bstr(key)
 	e.snap = db.ks.snapEpoch
+	e.setSize(valueSize(&e))
 	if old := db.keys.GetPtr(k); old != nil {
 		db.preWrite(k, old)
+		db.used += e.recordedSize() - old.recordedSize()
 		if db.ks.lfu != nil {
 			// An overwritten key keeps its access frequency (Redis's
 			// dbOverwrite); under LRU the new value is freshly accessed.
@@ -441,6 +457,7 @@ func (db *DB) set(key []byte, e Entry, expireAt int64, keepTTL bool) {
 			e.ExpireAt = expireAt
 		}
 		db.keys.Set(ks, e)
+		db.used += keyCost(ks) + e.recordedSize()
 		if e.ExpireAt != 0 {
 			db.expires.Set(ks, e.ExpireAt)
 		}
@@ -474,7 +491,12 @@ func (db *DB) delete(k string) {
 			db.preWrite(k, e)
 		}
 	}
-	if e, ok := db.keys.Delete(k); ok && e.ExpireAt != 0 {
+	e, ok := db.keys.Delete(k)
+	if !ok {
+		return
+	}
+	db.used -= keyCost(k) + e.recordedSize()
+	if e.ExpireAt != 0 {
 		db.expires.Delete(k)
 	}
 }
@@ -525,6 +547,7 @@ func (db *DB) Flush() {
 	db.ks.Dirty += int64(db.keys.Len())
 	db.keys = dict.New[Entry](0)
 	db.expires = dict.New[int64](0)
+	db.used = 0
 }
 
 // Scan visits keys from cursor on, at least count of them (unless the
@@ -615,6 +638,7 @@ var ErrNotCopyable = errors.New("datastructs: value type cannot be copied")
 func (db *DB) insert(k string, e Entry) {
 	e.snap = db.ks.snapEpoch
 	db.keys.Set(k, e)
+	db.used += keyCost(k) + e.recordedSize()
 	if e.ExpireAt != 0 {
 		db.expires.Set(k, e.ExpireAt)
 	}
@@ -684,14 +708,18 @@ func (db *DB) CopyTo(src []byte, to *DB, dstKey []byte, replace bool) (bool, err
 	if to.lookup(d) != nil && !replace {
 		return false, nil
 	}
-	n := Entry{str: old.str, ExpireAt: old.ExpireAt, access: db.ks.newAccess()}
-	if old.obj != nil {
-		c, ok := old.obj.(Copier)
+	n := old // strings share their immutable bytes
+	n.access = db.ks.newAccess()
+	if !old.IsString() {
+		c, ok := old.objVal().(Copier)
 		if !ok {
 			return false, ErrNotCopyable
 		}
-		n.obj = c.Copy()
+		n = objEntry(c.Copy())
+		n.ExpireAt = old.ExpireAt
+		n.access = db.ks.newAccess()
 	}
+	n.setSize(valueSize(&n))
 	to.delete(d)
 	to.insert(string(dstKey), n)
 	db.ks.Dirty++

@@ -13,7 +13,11 @@ type clock struct{ ms int64 }
 func (c *clock) now() int64 { return c.ms }
 
 // recorder is an Observer that logs what it is told.
-type recorder struct{ modified, expired []string }
+type recorder struct{ modified, expired, evicted []string }
+
+func (r *recorder) KeyEvicted(db int, key string) {
+	r.evicted = append(r.evicted, fmt.Sprintf("%d:%s", db, key))
+}
 
 func (r *recorder) KeyModified(db int, key string) {
 	r.modified = append(r.modified, fmt.Sprintf("%d:%s", db, key))

@@ -96,9 +96,9 @@ func (db *DB) captureAll() {
 // original changes: strings are immutable, other values are copied.
 func copyEntry(e *Entry) Entry {
 	c := *e
-	if e.obj != nil {
-		if cp, ok := e.obj.(Copier); ok {
-			c.obj = cp.Copy()
+	if v := e.objVal(); v != nil {
+		if cp, ok := v.(Copier); ok {
+			c.p = objEntry(cp.Copy()).p
 		}
 	}
 	return c

@@ -375,7 +375,7 @@ func (s *Server) recordLatencyLocked(spec *command.Spec, start time.Time, dur ti
 
 // MemoryStats implements command.Server.
 func (s *Server) MemoryStats() command.MemoryStats {
-	used, total := readMemStats()
+	used, total := uint64(max64(s.usedMemory(), 0)), readGoMemStats().total
 	if int64(used) > s.peakMemory {
 		s.peakMemory = int64(used)
 	}

@@ -147,6 +147,11 @@ func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) *command.S
 		s.reject(c, run, "ERR Replica can't interact with the keyspace")
 		return nil
 	}
+	if s.rejectOOM(run) {
+		run.Stats.RejectedCalls++
+		s.reject(c, run, command.ErrOOM)
+		return nil
+	}
 	if msg := s.misconf(); msg != "" && (run.Flags.Has(command.Write) || s.execWrites(c, run)) {
 		run.Stats.RejectedCalls++
 		s.reject(c, run, msg)

@@ -143,8 +143,12 @@ func humanBytes(n uint64) string {
 	return fmt.Sprintf("%dB", n)
 }
 
+// infoMemory reports the keyspace's estimate as used_memory (memory.go)
+// and the Go runtime's own figures as allocator_* and go_* fields.
 func (s *Server) infoMemory(b *strings.Builder) {
-	used, total := readMemStats()
+	gs := readGoMemStats()
+	used := uint64(max64(s.usedMemory(), 0))
+	total := gs.total
 	r := rss()
 	if int64(used) > s.peakMemory {
 		s.peakMemory = int64(used)
@@ -180,7 +184,7 @@ func (s *Server) infoMemory(b *strings.Builder) {
 	field(b, "used_memory_startup", startup)
 	field(b, "used_memory_dataset", dataset)
 	field(b, "used_memory_dataset_perc", pct(dataset, used-min(startup, used)))
-	field(b, "allocator_allocated", used)
+	field(b, "allocator_allocated", gs.heapObjects)
 	field(b, "allocator_active", total)
 	field(b, "allocator_resident", total)
 	field(b, "total_system_memory", sys)
@@ -198,11 +202,11 @@ func (s *Server) infoMemory(b *strings.Builder) {
 	field(b, "used_memory_functions", 0)
 	field(b, "used_memory_scripts", 0)
 	field(b, "used_memory_scripts_human", "0B")
-	field(b, "maxmemory", 0)
-	field(b, "maxmemory_human", "0B")
-	field(b, "maxmemory_policy", "noeviction")
-	field(b, "allocator_frag_ratio", ratio(total, used))
-	field(b, "allocator_frag_bytes", int64(total)-int64(used))
+	field(b, "maxmemory", s.cfg.MaxMemory)
+	field(b, "maxmemory_human", humanBytes(s.cfg.MaxMemory))
+	field(b, "maxmemory_policy", s.cfg.MaxMemoryPolicy)
+	field(b, "allocator_frag_ratio", ratio(total, gs.heapObjects))
+	field(b, "allocator_frag_bytes", int64(total)-int64(gs.heapObjects))
 	field(b, "allocator_rss_ratio", ratio(total, total))
 	field(b, "allocator_rss_bytes", 0)
 	field(b, "rss_overhead_ratio", ratio(r, total))
@@ -220,6 +224,16 @@ func (s *Server) infoMemory(b *strings.Builder) {
 	field(b, "active_defrag_running", 0)
 	field(b, "lazyfree_pending_objects", 0)
 	field(b, "lazyfreed_objects", 0)
+	// AiKv's own: the Go runtime's view (runtime/metrics). go_heap_live
+	// is the heap marked live by the last GC, the figure used_memory
+	// estimates; go_total is everything the runtime mapped.
+	field(b, "go_heap_objects", gs.heapObjects)
+	field(b, "go_heap_live", gs.heapLive)
+	field(b, "go_heap_goal", gs.goal)
+	field(b, "go_total", gs.total)
+	field(b, "go_released", gs.released)
+	field(b, "go_memory_limit", gs.limit)
+	field(b, "go_gc_cycles", gs.gcCycles)
 }
 
 func totalSystemMemory() uint64 {
@@ -268,7 +282,9 @@ func (s *Server) infoStats(b *strings.Builder) {
 	zero("sync_full", "sync_partial_ok", "sync_partial_err")
 	field(b, "expired_keys", s.ks.Stats.ExpiredKeys)
 	field(b, "expired_stale_perc", "0.00")
-	zero("expired_time_cap_reached_count", "expire_cycle_cpu_milliseconds", "evicted_keys", "evicted_clients",
+	zero("expired_time_cap_reached_count", "expire_cycle_cpu_milliseconds")
+	field(b, "evicted_keys", s.ks.Stats.EvictedKeys)
+	zero("evicted_clients",
 		"total_eviction_exceeded_time", "current_eviction_exceeded_time")
 	field(b, "keyspace_hits", s.ks.Stats.KeyspaceHits)
 	field(b, "keyspace_misses", s.ks.Stats.KeyspaceMisses)

@@ -55,6 +55,13 @@ type Server struct {
 	latencyThreshold int64
 	// peakMemory and startupMemory feed INFO memory and MEMORY STATS.
 	peakMemory, startupMemory int64
+	// policy is maxmemory-policy parsed; memLimitSet is the maxmemory
+	// the Go memory limit was last derived from (memory.go).
+	policy      datastructs.Policy
+	memLimitSet uint64
+	// oomAtStart is Redis's pre_command_oom_state: eviction could not
+	// get under maxmemory before the current command.
+	oomAtStart bool
 
 	// connCfg is what connections read of the config without mu.
 	connCfg atomic.Pointer[connConfig]
@@ -116,6 +123,7 @@ func New(cfg *config.Config, table *command.Table, log *slog.Logger) *Server {
 	used, _ := readMemStats()
 	s.startupMemory = int64(used)
 	s.peakMemory = int64(used)
+	s.applyMemoryConfig()
 	s.scripts = scripting.New(s.scriptLog)
 	s.busyThresholdMs.Store(cfg.BusyReplyThreshold)
 	s.refreshConnConfigLocked()
@@ -293,8 +301,8 @@ func (s *Server) cron() {
 			// Like Redis, keys do not expire actively during CLIENT PAUSE.
 			paused := s.pause.active(time.Now()) != command.PauseOff
 			s.refreshLatencyThresholdLocked()
-			if used, _ := readMemStats(); int64(used) > s.peakMemory {
-				s.peakMemory = int64(used)
+			if used := s.usedMemory(); used > s.peakMemory {
+				s.peakMemory = used
 			}
 			s.mu.Unlock()
 			if !paused {

@@ -58,6 +58,7 @@ func (s *Server) ConfigSet(pairs [][2]string, local bool) error {
 	if s.logLevel != nil {
 		s.logLevel.Set(config.SlogLevel(s.cfg.LogLevel))
 	}
+	s.applyMemoryConfig()
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"hash/maphash"
 	"math/bits"
 	"math/rand/v2"
+	"unsafe"
 )
 
 const (
@@ -482,3 +483,10 @@ func (d *Dict[V]) Clear() {
 	d.rehashIdx = -1
 	d.sampleBuf = nil
 }
+
+// Buckets returns the number of buckets of the table(s), for memory
+// accounting (one pointer each).
+func (d *Dict[V]) Buckets() int { return len(d.ht[0]) + len(d.ht[1]) }
+
+// NodeSize is the size in bytes of the node a Dict[V] allocates per entry.
+func NodeSize[V any]() int { return int(unsafe.Sizeof(entry[V]{})) }

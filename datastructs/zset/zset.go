@@ -2,6 +2,7 @@ package zset
 
 import (
 	"math/rand/v2"
+	"unsafe"
 
 	"github.com/aikv/aikv/datastructs"
 	"github.com/aikv/aikv/datastructs/dict"
@@ -22,6 +23,23 @@ type ZSet struct {
 	// big is set once the set exceeded the listpack limits; like Redis,
 	// the encoding never converts back when the set shrinks.
 	big bool
+	// bytes is the heap size of the member strings (Size); each is
+	// shared by the table and the skiplist.
+	bytes int64
+}
+
+var (
+	zsetHdr   = datastructs.AllocSize(int(unsafe.Sizeof(ZSet{}))) + datastructs.AllocSize(int(unsafe.Sizeof(skiplist{}))) + datastructs.AllocSize(int(unsafe.Sizeof(dict.Dict[float64]{})))
+	zsetEntry = datastructs.AllocSize(dict.NodeSize[float64]()) + datastructs.AllocSize(int(unsafe.Sizeof(node{}))) +
+		// The level slice: 16 bytes a level, 1/(1-levelP) levels on
+		// average.
+		int64(16*4/3) // levelP = 1/4
+)
+
+// Size implements datastructs.Sizer in O(1): the table, the skiplist
+// (with the average number of levels) and the member strings.
+func (z *ZSet) Size() int64 {
+	return zsetHdr + maxLevel*16 + int64(z.dict.Buckets())*8 + int64(z.zsl.length)*zsetEntry + z.bytes
 }
 
 // New returns an empty sorted set.
@@ -84,6 +102,7 @@ func (z *ZSet) Copy() datastructs.Value {
 		c.zsl.insert(x.score, x.member)
 	}
 	c.big = z.big
+	c.bytes = z.bytes
 	return c
 }
 
@@ -116,6 +135,7 @@ func (z *ZSet) Set(member string, score float64) (added bool) {
 	}
 	z.zsl.insert(score, member)
 	z.dict.Set(member, score)
+	z.bytes += datastructs.AllocSize(len(member))
 	return true
 }
 
@@ -126,6 +146,7 @@ func (z *ZSet) Remove(member string) bool {
 		return false
 	}
 	z.zsl.delete(score, member)
+	z.bytes -= datastructs.AllocSize(len(member))
 	return true
 }
 
@@ -247,7 +268,10 @@ func (z *ZSet) DeleteRange(start, stop int) int {
 	if start > stop {
 		return 0
 	}
-	return z.zsl.deleteRangeByRank(start+1, stop+1, func(m string) { z.dict.Delete(m) })
+	return z.zsl.deleteRangeByRank(start+1, stop+1, func(m string) {
+		z.dict.Delete(m)
+		z.bytes -= datastructs.AllocSize(len(m))
+	})
 }
 
 // Scan visits members from cursor on with the hash table's reverse-binary

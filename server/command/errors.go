@@ -98,6 +98,7 @@ const (
 	ErrExpireNXAndOthers  = "ERR NX and XX, GT or LT options at the same time are not compatible"
 	ErrExpireGTAndLT      = "ERR GT and LT options at the same time are not compatible"
 	ErrNotCopyable        = "ERR not supported for this module type"
+	ErrOOM                = "OOM command not allowed when used memory > 'maxmemory'."
 	ErrLFUNotSelected     = "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."
 	ErrLFUSelected        = "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."
 	ErrInvalidFirstDBIdx  = "ERR invalid first DB index"

@@ -41,6 +41,8 @@ type Config struct {
 	MaxMemory        uint64 // maxmemory, bytes; 0 = no limit
 	MaxMemoryPolicy  string // maxmemory-policy
 	MaxMemorySamples int    // maxmemory-samples
+	LFULogFactor     int    // lfu-log-factor
+	LFUDecayTime     int    // lfu-decay-time, minutes
 
 	NotifyKeyspaceEvents string // notify-keyspace-events, rendered as Redis does ("AKE")
 

@@ -115,8 +115,8 @@ func params() []*Param {
 			bindString(func(c *Config) *string { return &c.MaxMemoryPolicy })),
 		intP("maxmemory-samples", 1, intMax, 5, bindInt(func(c *Config) *int { return &c.MaxMemorySamples })),
 		intP("maxmemory-eviction-tenacity", 0, 100, 10, noEffect),
-		intP("lfu-log-factor", 0, intMax, 10, noEffect),
-		intP("lfu-decay-time", 0, intMax, 1, noEffect),
+		intP("lfu-log-factor", 0, intMax, 10, bindInt(func(c *Config) *int { return &c.LFULogFactor })),
+		intP("lfu-decay-time", 0, intMax, 1, bindInt(func(c *Config) *int { return &c.LFUDecayTime })),
 
 		// Logging and process.
 		enumP("loglevel", []string{"debug", "verbose", "notice", "warning"}, "notice",
