@@ -1,6 +1,8 @@
 package server
 
 import (
+	"errors"
+	"os"
 	"time"
 
 	"github.com/aikv/aikv/server/command"
@@ -59,6 +61,9 @@ func (b *blocking) init() {
 
 // KeyModified implements datastructs.Observer.
 func (s *Server) KeyModified(db int, key string) {
+	if len(s.tracking.keys) > 0 || len(s.tracking.prefixes) > 0 {
+		s.trackingKeyModifiedLocked(key)
+	}
 	if len(s.blocking.waiting) == 0 {
 		return
 	}
@@ -228,6 +233,16 @@ func (c *conn) waitParked() (pending [][][]byte, alive bool) {
 		defer close(readerDone)
 		for {
 			if err := c.rd.Fill(c.nc); err != nil {
+				if !c.stopRead.Load() && errors.Is(err, os.ErrDeadlineExceeded) && c.nudged.Swap(false) {
+					// Woken to write pub/sub or tracking output.
+					c.nc.SetReadDeadline(time.Time{})
+					if c.stopRead.Load() {
+						return
+					}
+					if c.drainOutbox() == nil {
+						continue
+					}
+				}
 				// Only our own stop request (below) sets a deadline here;
 				// any other error means the client is gone, the query
 				// buffer limit was hit, or the server is shutting down.

@@ -41,8 +41,13 @@ type conn struct {
 	// interrupts a wait for CLIENT PAUSE (CLIENT KILL).
 	killed atomic.Bool
 	wake   chan struct{}
-	// out is the MONITOR output waiting to be written (own mutex).
-	out outbox
+	// out is output from other connections (MONITOR, pub/sub,
+	// invalidations) waiting to be written (own mutex); nudged tells a
+	// read interrupted by a deadline that it was woken to write it.
+	out    outbox
+	nudged atomic.Bool
+	// subs are the connection's subscriptions (guarded by Server.mu).
+	subs connSubs
 }
 
 const protectedModeError = "-DENIED Redis is running in protected mode because protected " +
@@ -120,6 +125,8 @@ func (s *Server) serveConn(nc net.Conn) {
 	c.loop()
 
 	s.mu.Lock()
+	s.unsubscribeAllLocked(c)
+	s.trackingDisconnectLocked(c)
 	delete(s.clients, c.client.ID)
 	delete(s.monitors, c.client.ID)
 	s.mu.Unlock()
@@ -170,23 +177,24 @@ func (c *conn) loop() {
 		// Set the read deadline before checking for shutdown and MONITOR
 		// output: Shutdown and the monitor feed move the deadline to now
 		// to wake this read, and must not be overwritten unseen.
-		monitor := c.client.Monitor
-		if monitor {
-			c.nc.SetReadDeadline(time.Time{}) // monitors never time out
+		// Monitors and Pub/Sub clients never time out, as in Redis.
+		if c.client.Monitor || c.client.PubSub {
+			c.nc.SetReadDeadline(time.Time{})
 		} else if t := c.s.idleTimeout(); t > 0 {
 			c.nc.SetReadDeadline(time.Now().Add(t))
+		} else {
+			c.nc.SetReadDeadline(time.Time{})
 		}
 		if c.s.closing.Load() || c.killed.Load() {
 			return
 		}
-		if monitor {
-			if err := c.drainOutbox(); err != nil {
-				return
-			}
+		c.nudged.Store(false)
+		if err := c.drainOutbox(); err != nil {
+			return
 		}
 		if err := c.rd.Fill(c.nc); err != nil {
-			if monitor && errors.Is(err, os.ErrDeadlineExceeded) {
-				continue // woken to write MONITOR output
+			if errors.Is(err, os.ErrDeadlineExceeded) && c.nudged.Load() {
+				continue // woken to write output from other clients
 			}
 			return
 		}
@@ -273,6 +281,9 @@ func (c *conn) clientInfo(now time.Time) string {
 	if cl.Monitor {
 		flags += "O"
 	}
+	if cl.PubSub {
+		flags += "P"
+	}
 	if cl.InMulti {
 		flags += "x"
 	}
@@ -280,16 +291,24 @@ func (c *conn) clientInfo(now time.Time) string {
 		flags += "b"
 	}
 	flags += cl.Flags
+	flags += trackingFlags(&cl.Tracking)
 	if flags == "" {
 		flags = "N"
 	}
 	b.WriteString(" flags=" + flags)
 	b.WriteString(" db=" + strconv.Itoa(cl.DB))
-	b.WriteString(" sub=0 psub=0 ssub=0 multi=-1")
+	b.WriteString(" sub=" + strconv.Itoa(cl.Subs[command.SubChannel]))
+	b.WriteString(" psub=" + strconv.Itoa(cl.Subs[command.SubPattern]))
+	b.WriteString(" ssub=" + strconv.Itoa(cl.Subs[command.SubShard]))
+	b.WriteString(" multi=-1")
 	b.WriteString(" qbuf=" + strconv.Itoa(cl.QueryBufLen) + " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0")
 	b.WriteString(" obl=0 oll=0 omem=0 tot-mem=0 events=r")
 	b.WriteString(" cmd=" + orNULL(cl.LastCmd))
-	b.WriteString(" user=default redir=-1")
+	redir := int64(-1)
+	if cl.Tracking.On {
+		redir = cl.Tracking.Redirect
+	}
+	b.WriteString(" user=default redir=" + strconv.FormatInt(redir, 10))
 	b.WriteString(" resp=" + strconv.Itoa(cl.Proto))
 	return b.String()
 }

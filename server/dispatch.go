@@ -26,6 +26,7 @@ func (s *Server) execBatch(c *conn, batch [][][]byte) {
 	now := time.Now()
 	c.client.LastActive = now
 	c.client.QueryBufLen = c.rd.Buffered()
+	c.takeOutboxLocked()
 	defer s.endBatch(c)
 	for i, args := range batch {
 		if c.client.Kill {
@@ -51,6 +52,7 @@ func (s *Server) execBatch(c *conn, batch [][][]byte) {
 // endBatch logs the batch's effects as one record and makes every reply
 // that depends on it wait for it. Caller holds s.mu.
 func (s *Server) endBatch(c *conn) {
+	s.broadcastInvalidationsLocked()
 	if s.persist.log == nil {
 		s.servedInBatch = s.servedInBatch[:0]
 		return
@@ -120,6 +122,11 @@ func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) *command.S
 		c.w.Error(command.ErrNoAuth)
 		return nil
 	}
+	if c.client.PubSub && c.client.Proto == 2 && !allowedWhileSubscribed(run) {
+		run.Stats.RejectedCalls++
+		c.w.Error("ERR Can't execute '" + run.Name + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
+		return nil
+	}
 	if s.ks.Loading && !run.Flags.Has(command.Loading) {
 		run.Stats.RejectedCalls++
 		c.w.Error(command.ErrLoading)
@@ -147,7 +154,15 @@ func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) *command.S
 	dirty := s.ks.Dirty
 	errsBefore := c.w.Errors
 	start := time.Now()
+	prev := s.current
+	s.current = c
+	s.beforeHandlerLocked(run)
 	run.Handler(ctx)
+	s.afterHandlerLocked(&c.client, run, args)
+	if len(s.tracking.pendingSelf) > 0 {
+		s.trackingPendingLocked(c)
+	}
+	s.current = prev
 	dur := time.Since(start)
 	if c.client.Block == nil {
 		s.collectEffects(ctx, run, args, db, dirty)

@@ -49,6 +49,22 @@ type Server struct {
 	// latency-monitor-threshold in milliseconds (0: off).
 	latency          latencyMonitor
 	latencyThreshold int64
+	// pubsub holds the subscriptions; current is the connection running
+	// the command being dispatched (nil for background work).
+	pubsub  pubsub
+	current *conn
+	// outLimits caches client-output-buffer-limit (see cfgOutputLimits).
+	outLimits struct {
+		raw    string
+		parsed [2]outputLimit
+	}
+	// notify caches notify-keyspace-events (see notifyFlagsLocked).
+	notify struct {
+		raw   string
+		flags notifyFlags
+	}
+	// tracking is the client-side caching state.
+	tracking tracking
 	// peakMemory and startupMemory feed INFO memory and MEMORY STATS.
 	peakMemory, startupMemory int64
 
@@ -94,6 +110,8 @@ func New(cfg *config.Config, table *command.Table, log *slog.Logger) *Server {
 	s.ks = datastructs.New(datastructs.Options{Databases: cfg.Databases})
 	s.ks.SetObserver(s)
 	s.blocking.init()
+	s.pubsub.init()
+	s.tracking.init()
 	s.stats.init(table)
 	s.slowlog.init()
 	s.pause.signal()
@@ -291,6 +309,7 @@ func (l lockedKeyspace) ExpireSample(db, n int) (sampled, expired int) {
 		// client waits for it.
 		l.s.commitEffects()
 	}
+	l.s.broadcastInvalidationsLocked()
 	return sampled, expired
 }
 

@@ -14,5 +14,6 @@ func NewTable() *command.Table {
 	registerHashes(t)
 	registerSets(t)
 	registerZSets(t)
+	registerPubSub(t)
 	return t
 }

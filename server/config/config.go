@@ -40,7 +40,7 @@ type Config struct {
 	MaxMemoryPolicy  string // maxmemory-policy
 	MaxMemorySamples int    // maxmemory-samples
 
-	NotifyKeyspaceEvents string // notify-keyspace-events, rendered as Redis does ("AKE")
+	NotifyKeyspaceEvents string // notify-keyspace-events, canonical ("AKE"; "AnKE" when 'n' is set too, which CONFIG GET hides)
 
 	LogLevel string // loglevel: debug | verbose | notice | warning
 	LogFile  string // logfile; "" = standard error
