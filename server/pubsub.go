@@ -30,6 +30,9 @@ type pubsub struct {
 	// subs maps a channel (or pattern) of each kind to its subscribers in
 	// subscription order.
 	subs [3]map[string][]*conn
+	// patterns lists the subscribed patterns in the order they were
+	// first subscribed, so delivery order is deterministic.
+	patterns []string
 }
 
 func (p *pubsub) init() {
@@ -38,8 +41,13 @@ func (p *pubsub) init() {
 	}
 }
 
-// connSubs is a connection's own subscriptions, guarded by Server.mu.
-type connSubs [3]map[string]struct{}
+// connSubs is a connection's own subscriptions, guarded by Server.mu:
+// per kind a set, and the names in subscription order (UNSUBSCRIBE with
+// no argument answers in that order; Redis's is its hash table's).
+type connSubs struct {
+	set   [3]map[string]struct{}
+	order [3][]string
+}
 
 var subKindNames = [3]struct{ msg, sub, unsub string }{
 	command.SubChannel: {"message", "subscribe", "unsubscribe"},
@@ -53,14 +61,18 @@ func (s *Server) Subscribe(cl *command.Client, kind command.PubSubKind, name []b
 	if !ok {
 		return false
 	}
-	if c.subs[kind] == nil {
-		c.subs[kind] = make(map[string]struct{})
+	if c.subs.set[kind] == nil {
+		c.subs.set[kind] = make(map[string]struct{})
 	}
-	if _, dup := c.subs[kind][string(name)]; dup {
+	if _, dup := c.subs.set[kind][string(name)]; dup {
 		return false
 	}
 	n := string(name)
-	c.subs[kind][n] = struct{}{}
+	c.subs.set[kind][n] = struct{}{}
+	c.subs.order[kind] = append(c.subs.order[kind], n)
+	if kind == command.SubPattern && len(s.pubsub.subs[kind][n]) == 0 {
+		s.pubsub.patterns = append(s.pubsub.patterns, n)
+	}
 	s.pubsub.subs[kind][n] = append(s.pubsub.subs[kind][n], c)
 	cl.Subs[kind]++
 	cl.PubSub = true
@@ -73,10 +85,11 @@ func (s *Server) Unsubscribe(cl *command.Client, kind command.PubSubKind, name [
 	if !ok {
 		return false
 	}
-	if _, had := c.subs[kind][string(name)]; !had {
+	if _, had := c.subs.set[kind][string(name)]; !had {
 		return false
 	}
-	delete(c.subs[kind], string(name))
+	delete(c.subs.set[kind], string(name))
+	c.subs.order[kind] = removeString(c.subs.order[kind], string(name))
 	list := s.pubsub.subs[kind][string(name)]
 	for i, w := range list {
 		if w == c {
@@ -86,6 +99,9 @@ func (s *Server) Unsubscribe(cl *command.Client, kind command.PubSubKind, name [
 	}
 	if len(list) == 0 {
 		delete(s.pubsub.subs[kind], string(name))
+		if kind == command.SubPattern {
+			s.pubsub.patterns = removeString(s.pubsub.patterns, string(name))
+		}
 	} else {
 		s.pubsub.subs[kind][string(name)] = list
 	}
@@ -96,26 +112,29 @@ func (s *Server) Unsubscribe(cl *command.Client, kind command.PubSubKind, name [
 	return true
 }
 
-// Subscriptions implements command.Server. Redis walks a hash table, so
-// its order is arbitrary; ours is sorted.
+// Subscriptions implements command.Server, in subscription order.
 func (s *Server) Subscriptions(cl *command.Client, kind command.PubSubKind) []string {
 	c, ok := s.clients[cl.ID]
 	if !ok {
 		return nil
 	}
-	out := make([]string, 0, len(c.subs[kind]))
-	for n := range c.subs[kind] {
-		out = append(out, n)
+	return append([]string(nil), c.subs.order[kind]...)
+}
+
+func removeString(list []string, s string) []string {
+	for i, v := range list {
+		if v == s {
+			return append(list[:i], list[i+1:]...)
+		}
 	}
-	sort.Strings(out)
-	return out
+	return list
 }
 
 // unsubscribeAllLocked drops every subscription of c without replying
 // (disconnection, RESET).
 func (s *Server) unsubscribeAllLocked(c *conn) {
-	for kind := range c.subs {
-		for n := range c.subs[kind] {
+	for kind := range c.subs.order {
+		for _, n := range append([]string(nil), c.subs.order[kind]...) {
 			s.Unsubscribe(&c.client, command.PubSubKind(kind), []byte(n))
 		}
 	}
@@ -138,10 +157,11 @@ func (s *Server) Publish(kind command.PubSubKind, channel, message []byte) int {
 	if kind != command.SubChannel {
 		return n
 	}
-	for pat, subs := range s.pubsub.subs[command.SubPattern] {
-		if !glob.Match([]byte(pat), channel, false) {
+	for _, pat := range s.pubsub.patterns {
+		if !glob.MatchString(pat, string(channel), false) {
 			continue
 		}
+		subs := s.pubsub.subs[command.SubPattern][pat]
 		var frames [2][]byte
 		for _, m := range subs {
 			p := protoIndex(m)

@@ -287,7 +287,7 @@ func (s *Server) sendInvalidationLocked(c *conn, keys []string, null bool) {
 		if nullProto == 3 {
 			b = append(b, "_\r\n"...)
 		} else {
-			b = append(b, "*-1\r\n"...)
+			b = append(b, "$-1\r\n"...) // Redis's shared.null[2]
 		}
 	} else {
 		b = appendAggregate(b, false, len(keys))

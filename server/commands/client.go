@@ -444,7 +444,7 @@ func clientTracking(c *command.Context) {
 			c.W.Error("ERR OPTIN and OPTOUT are not compatible with BCAST")
 			return
 		case t.OptIn && t.OptOut:
-			c.W.Error("ERR You can't use both OPTIN and OPTOUT")
+			c.W.Error("ERR You can't specify both OPTIN mode and OPTOUT mode")
 			return
 		case (t.OptIn && cur.OptOut) || (t.OptOut && cur.OptIn):
 			c.W.Error("ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.")
