@@ -233,8 +233,10 @@ func (c *conn) waitParked() (pending [][][]byte, alive bool) {
 		defer close(readerDone)
 		for {
 			if err := c.rd.Fill(c.nc); err != nil {
-				if !c.stopRead.Load() && errors.Is(err, os.ErrDeadlineExceeded) && c.nudged.Swap(false) {
-					// Woken to write pub/sub or tracking output.
+				if !c.stopRead.Load() && errors.Is(err, os.ErrDeadlineExceeded) &&
+					!c.killed.Load() && !c.s.closing.Load() {
+					// No timeout applies here: woken to write pub/sub or
+					// tracking output.
 					c.nc.SetReadDeadline(time.Time{})
 					if c.stopRead.Load() {
 						return

@@ -42,12 +42,13 @@ type conn struct {
 	killed atomic.Bool
 	wake   chan struct{}
 	// out is output from other connections (MONITOR, pub/sub,
-	// invalidations) waiting to be written (own mutex); nudged tells a
-	// read interrupted by a deadline that it was woken to write it.
-	out    outbox
-	nudged atomic.Bool
+	// invalidations) waiting to be written (own mutex).
+	out outbox
 	// subs are the connection's subscriptions (guarded by Server.mu).
 	subs connSubs
+	// congested lists receivers this connection's batch overfilled (set
+	// under Server.mu by its own batch; see waitCongested).
+	congested []*conn
 }
 
 const protectedModeError = "-DENIED Redis is running in protected mode because protected " +
@@ -124,6 +125,10 @@ func (s *Server) serveConn(nc net.Conn) {
 	}
 	c.loop()
 
+	c.out.mu.Lock()
+	c.out.dead = true
+	c.out.buf, c.out.spare = nil, nil
+	c.out.mu.Unlock()
 	s.mu.Lock()
 	s.unsubscribeAllLocked(c)
 	s.trackingDisconnectLocked(c)
@@ -166,6 +171,9 @@ func (c *conn) loop() {
 				return
 			}
 		}
+		if len(c.congested) > 0 {
+			c.waitCongested()
+		}
 		if c.client.CloseAfterReply || c.killed.Load() {
 			return
 		}
@@ -178,23 +186,23 @@ func (c *conn) loop() {
 		// output: Shutdown and the monitor feed move the deadline to now
 		// to wake this read, and must not be overwritten unseen.
 		// Monitors and Pub/Sub clients never time out, as in Redis.
+		var deadline time.Time
 		if c.client.Monitor || c.client.PubSub {
-			c.nc.SetReadDeadline(time.Time{})
 		} else if t := c.s.idleTimeout(); t > 0 {
-			c.nc.SetReadDeadline(time.Now().Add(t))
-		} else {
-			c.nc.SetReadDeadline(time.Time{})
+			deadline = time.Now().Add(t)
 		}
+		c.nc.SetReadDeadline(deadline)
 		if c.s.closing.Load() || c.killed.Load() {
 			return
 		}
-		c.nudged.Store(false)
 		if err := c.drainOutbox(); err != nil {
 			return
 		}
 		if err := c.rd.Fill(c.nc); err != nil {
-			if errors.Is(err, os.ErrDeadlineExceeded) && c.nudged.Load() {
-				continue // woken to write output from other clients
+			if errors.Is(err, os.ErrDeadlineExceeded) && (deadline.IsZero() || time.Now().Before(deadline)) {
+				// Not the idle timeout: woken to write output from
+				// other clients (nudge), or to stop (checked above).
+				continue
 			}
 			return
 		}

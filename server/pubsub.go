@@ -246,8 +246,11 @@ func (s *Server) pushLocked(m *conn, frame []byte) {
 		m.w.B = append(m.w.B, frame...)
 		return
 	}
-	limit := s.outputLimitLocked(m)
-	now := time.Now()
+	limit := s.outLimits.parsed[0]
+	if m.client.PubSub {
+		limit = s.outLimits.parsed[1] // Redis's getClientType: pubsub class
+	}
+	var now time.Time
 	o := &m.out
 	o.mu.Lock()
 	if o.dead {
@@ -262,6 +265,7 @@ func (s *Server) pushLocked(m *conn, frame []byte) {
 	case limit.hard > 0 && size >= limit.hard:
 		over = true
 	case limit.soft > 0 && size >= limit.soft:
+		now = time.Now()
 		if o.softSince.IsZero() {
 			o.softSince = now
 		} else if now.Sub(o.softSince) > limit.softTime {
@@ -270,6 +274,7 @@ func (s *Server) pushLocked(m *conn, frame []byte) {
 	default:
 		o.softSince = time.Time{}
 	}
+	stalled := o.stalled
 	if over {
 		o.dead = true
 		o.buf = nil
@@ -277,22 +282,84 @@ func (s *Server) pushLocked(m *conn, frame []byte) {
 	}
 	o.mu.Unlock()
 	if over {
+		now = time.Now()
 		s.log.Warn("Client scheduled to be closed ASAP for overcoming of output buffer limits.",
-			"client", m.clientInfo(now))
+			"client", m.clientInfo(now), "pending", size, "stalled", stalled)
 		s.KillClient(&m.client)
 		// Unblock a write stuck on a client that does not read.
 		m.nc.SetWriteDeadline(now)
 		return
+	}
+	if size >= congestThreshold && s.current != nil && !o.stalled {
+		cur := s.current
+		if n := len(cur.congested); n == 0 || cur.congested[n-1] != m {
+			cur.congested = append(cur.congested, m)
+		}
 	}
 	if wasEmpty {
 		m.nudge()
 	}
 }
 
+// Back-pressure. In Redis the thread that runs PUBLISH also writes to the
+// subscribers, so a publisher can never outrun them. Here subscribers
+// write from their own goroutines, and publishers holding the lock could
+// fill their outboxes faster than they drain until the output limit
+// disconnects them. So a connection whose batch left some receiver's
+// outbox above congestThreshold waits, after sending its replies, until
+// that receiver drains below it. A receiver that makes no progress for
+// stallTimeout (one that does not read) is marked stalled and not waited
+// for again until it writes something: it cannot hold publishers back,
+// and client-output-buffer-limit deals with it as in Redis.
+const (
+	congestThreshold = 256 << 10
+	stallTimeout     = 100 * time.Millisecond
+)
+
+// waitCongested applies the back-pressure described above. Called by the
+// connection's goroutine without s.mu.
+func (c *conn) waitCongested() {
+	list := c.congested
+	c.congested = c.congested[:0]
+	var timer *time.Timer
+	for _, m := range list {
+		o := &m.out
+		for {
+			o.mu.Lock()
+			if o.dead || o.stalled || len(o.buf)+o.inflight < congestThreshold {
+				o.mu.Unlock()
+				break
+			}
+			if o.progress == nil {
+				o.progress = make(chan struct{})
+			}
+			ch := o.progress
+			o.mu.Unlock()
+			if timer == nil {
+				timer = time.NewTimer(stallTimeout)
+			} else {
+				timer.Reset(stallTimeout)
+			}
+			select {
+			case <-ch:
+				timer.Stop()
+				continue
+			case <-timer.C:
+				o.mu.Lock()
+				o.stalled = true
+				o.mu.Unlock()
+			}
+			break
+		}
+	}
+	clear(list)
+}
+
 // nudge wakes the connection's goroutine out of its read so it writes
-// its outbox (see conn.loop).
+// its outbox: the read fails with a deadline error before the idle
+// timeout, which the reader takes as a nudge (see conn.loop and
+// waitParked).
 func (c *conn) nudge() {
-	c.nudged.Store(true)
 	c.nc.SetReadDeadline(time.Now())
 }
 
@@ -302,32 +369,21 @@ type outputLimit struct {
 	softTime   time.Duration
 }
 
-// outputLimitLocked returns the limits for m's class: pubsub when it is
-// subscribed (Redis's getClientType), normal otherwise.
-func (s *Server) outputLimitLocked(m *conn) outputLimit {
-	if v := s.cfgOutputLimits(); m.client.PubSub {
-		return v[1]
-	} else {
-		return v[0]
-	}
-}
-
-// outputLimitsParam is looked up once; see cfgOutputLimits.
+// outputLimitsParam is looked up once; see refreshOutputLimitsLocked.
 var outputLimitsParam = registry.Lookup("client-output-buffer-limit")
 
-// cfgOutputLimits returns the normal and pubsub limits, re-parsing the
-// rendered parameter only when it changed. Caller holds s.mu.
-func (s *Server) cfgOutputLimits() [2]outputLimit {
+// refreshOutputLimitsLocked re-reads client-output-buffer-limit into
+// s.outLimits (normal and pubsub classes), so delivery only reads ints.
+// Called at startup and after CONFIG SET. Caller holds s.mu.
+func (s *Server) refreshOutputLimitsLocked() {
 	if outputLimitsParam == nil {
-		return [2]outputLimit{}
+		return
 	}
 	v := registry.Value(s.cfg, outputLimitsParam)
-	if v == s.outLimits.raw {
-		return s.outLimits.parsed
+	if v != s.outLimits.raw {
+		s.outLimits.raw = v
+		s.outLimits.parsed = parseOutputLimits(v)
 	}
-	s.outLimits.raw = v
-	s.outLimits.parsed = parseOutputLimits(v)
-	return s.outLimits.parsed
 }
 
 // parseOutputLimits reads the rendered parameter ("normal h s t slave h s
@@ -364,9 +420,13 @@ type outbox struct {
 	inflight int
 	// softSince is when the output first exceeded the soft limit.
 	softSince time.Time
-	// dead is set when the limit closed the connection: nothing more is
-	// queued.
+	// dead is set when the limit closed the connection, or it ended:
+	// nothing more is queued.
 	dead bool
+	// progress, when set, is closed after the owner's next write (see
+	// waitCongested); stalled marks an owner that made no progress.
+	progress chan struct{}
+	stalled  bool
 }
 
 // drainOutbox writes pending output. Called by the connection's own
@@ -382,7 +442,21 @@ func (c *conn) drainOutbox() error {
 		if len(buf) == 0 {
 			return nil
 		}
-		_, err := c.nc.Write(buf)
+		// Write in chunks, reporting progress after each (waitCongested).
+		var err error
+		for off := 0; off < len(buf) && err == nil; {
+			end := min(off+writeChunk, len(buf))
+			_, err = c.nc.Write(buf[off:end])
+			off = end
+			c.out.mu.Lock()
+			c.out.inflight = len(buf) - off
+			c.out.stalled = false
+			if c.out.progress != nil {
+				close(c.out.progress)
+				c.out.progress = nil
+			}
+			c.out.mu.Unlock()
+		}
 		c.out.mu.Lock()
 		c.out.inflight = 0
 		if cap(buf) <= 256<<10 && !c.out.dead {
@@ -394,6 +468,9 @@ func (c *conn) drainOutbox() error {
 		}
 	}
 }
+
+// writeChunk is the most drainOutbox writes before reporting progress.
+const writeChunk = 64 << 10
 
 // takeOutboxLocked moves pending outbox output into the reply buffer, so
 // that what others sent before this batch precedes its replies. Called

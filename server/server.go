@@ -116,6 +116,7 @@ func New(cfg *config.Config, table *command.Table, log *slog.Logger) *Server {
 	s.slowlog.init()
 	s.pause.signal()
 	s.refreshLatencyThresholdLocked()
+	s.refreshOutputLimitsLocked()
 	used, _ := readMemStats()
 	s.startupMemory = int64(used)
 	s.peakMemory = int64(used)

@@ -33,6 +33,7 @@ func (s *Server) ConfigSet(pairs [][2]string, local bool) error {
 	if s.logLevel != nil {
 		s.logLevel.Set(config.SlogLevel(s.cfg.LogLevel))
 	}
+	s.refreshOutputLimitsLocked()
 	return nil
 }
 
