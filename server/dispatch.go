@@ -158,7 +158,7 @@ func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) *command.S
 	s.current = c
 	s.beforeHandlerLocked(run)
 	run.Handler(ctx)
-	s.afterHandlerLocked(&c.client, run, args)
+	s.afterHandlerLocked(&c.client, run, args, c.w.Errors != errsBefore)
 	if len(s.tracking.pendingSelf) > 0 {
 		s.trackingPendingLocked(c)
 	}

@@ -57,7 +57,7 @@ func (s *Server) Call(c *command.Context, args [][]byte, w command.Writer, check
 	dirty := s.ks.Dirty
 	s.beforeHandlerLocked(run)
 	run.Handler(&child)
-	s.afterHandlerLocked(c.Client, run, args)
+	s.afterHandlerLocked(c.Client, run, args, false)
 	c.Client.NoBlock = noBlock
 	c.Client.Block = nil
 	run.Stats.Calls++

@@ -505,10 +505,12 @@ func (s *Server) beforeHandlerLocked(run *command.Spec) {
 	}
 }
 
-func (s *Server) afterHandlerLocked(cl *command.Client, run *command.Spec, args [][]byte) {
+func (s *Server) afterHandlerLocked(cl *command.Client, run *command.Spec, args [][]byte, failed bool) {
 	if s.tracking.flushing {
 		s.tracking.flushing = false
-		s.trackingFlushedLocked()
+		if !failed { // a syntax error flushed nothing
+			s.trackingFlushedLocked()
+		}
 	}
 	if cl.Tracking.On {
 		s.trackingAfterCommandLocked(cl, run, args)
