@@ -4,7 +4,7 @@ GO      ?= go
 BIN     := bin/aikv-server
 PKGS    := ./...
 
-.PHONY: build run test vet fmt-check lint fuzz bench generate clean
+.PHONY: build run test vet fmt-check lint fuzz torture bench generate clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/aikv-server
@@ -31,6 +31,14 @@ lint:
 FUZZTIME ?= 20s
 fuzz:
 	$(GO) test ./server/resp -run '^$$' -fuzz FuzzReader -fuzztime $(FUZZTIME)
+	$(GO) test ./aof -run '^$$' -fuzz FuzzDecodeRecord -fuzztime $(FUZZTIME)
+	$(GO) test ./datastructs/glob -run '^$$' -fuzz . -fuzztime $(FUZZTIME)
+	$(GO) test ./snapshot -run '^$$' -fuzz FuzzReader -fuzztime $(FUZZTIME)
+
+# Crash torture: many kill -9 / restart rounds per appendfsync policy.
+TORTURE ?= 30
+torture:
+	AIKV_CRASH_ITERATIONS=$(TORTURE) $(GO) test -race -timeout 30m -run TestCrashKeepsAcknowledgedWrites -v ./tests/
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)

@@ -60,6 +60,10 @@ type Keyspace struct {
 	// Dirty counts changes since the last successful save
 	// (rdb_changes_since_last_save).
 	Dirty int64
+	// snap is the running snapshot (nil: none) and snapEpoch its epoch;
+	// see snapshot.go.
+	snap      *snapState
+	snapEpoch uint32
 	// Loading is true while the dataset is being loaded; expiry is not
 	// applied then, so replay reproduces the logged state exactly.
 	Loading bool
@@ -192,14 +196,26 @@ func (ks *Keyspace) NumDBs() int { return len(ks.dbs) }
 func (ks *Keyspace) DB(i int) *DB { return ks.dbs[i] }
 
 // Swap exchanges the contents of databases a and b (SWAPDB). Every key of
-// both databases counts as modified.
+// both databases counts as modified, before the swap (a key that leaves a
+// database: WATCH) and after it (a key that arrives: clients blocked on
+// it in that database are served, as Redis's scanDatabaseForReadyKeys).
+//
+// SWAPDB of a database with itself changes nothing and notifies nothing:
+// Redis returns early, so a WATCH survives it.
 func (ks *Keyspace) Swap(a, b int) {
+	ks.Dirty++
+	if a == b {
+		return
+	}
 	da, db := ks.dbs[a], ks.dbs[b]
+	da.captureAll()
+	db.captureAll()
 	ks.notifyAll(da)
 	ks.notifyAll(db)
 	da.keys, db.keys = db.keys, da.keys
 	da.expires, db.expires = db.expires, da.expires
-	ks.Dirty++
+	ks.notifyAll(da)
+	ks.notifyAll(db)
 }
 
 // FlushAll empties every database.
@@ -278,13 +294,21 @@ func (db *DB) expire(key string) {
 
 // Lookup returns the live entry for key for reading, or nil. It counts a
 // keyspace hit or miss. The pointer is valid until the next change to db.
+//
+// While a snapshot runs, the first lookup of an entry not yet captured
+// captures it (as LookupWrite does): a handler that mutates what it got
+// from Lookup can then never change a value the snapshot still needs.
 func (db *DB) Lookup(key []byte) *Entry {
-	e := db.lookup(bstr(key))
+	k := bstr(key)
+	e := db.lookup(k)
 	if e == nil {
 		db.ks.Stats.KeyspaceMisses++
 	} else {
 		db.ks.Stats.KeyspaceHits++
 		db.ks.touch(e)
+		if db.ks.snap != nil {
+			db.preWrite(k, e)
+		}
 	}
 	return e
 }
@@ -293,9 +317,11 @@ func (db *DB) Lookup(key []byte) *Entry {
 // modify it, or nil. It does not count hits or misses. After modifying the
 // value in place the caller must call Modified(key).
 func (db *DB) LookupWrite(key []byte) *Entry {
-	e := db.lookup(bstr(key))
+	k := bstr(key)
+	e := db.lookup(k)
 	if e != nil {
 		db.ks.touch(e)
+		db.preWrite(k, e)
 	}
 	return e
 }
@@ -330,6 +356,18 @@ func (db *DB) Peek(key string) *Entry {
 	return e
 }
 
+// Stored reports whether the table holds key, live or expired but not
+// yet reclaimed, and whether its TTL has passed. It neither expires the
+// key nor counts stats: WATCH uses it to tell a key that expires while
+// watched from one that was already dead when watched.
+func (db *DB) Stored(key string) (present, expired bool) {
+	e := db.keys.GetPtr(key)
+	if e == nil {
+		return false, false
+	}
+	return true, e.ExpireAt != 0 && e.ExpireAt <= db.ks.now() && !db.ks.Loading
+}
+
 // Exists reports whether key is live (expiring it if needed), without
 // counting hits or misses.
 func (db *DB) Exists(key []byte) bool { return db.lookup(bstr(key)) != nil }
@@ -362,7 +400,9 @@ func (db *DB) SetValue(key []byte, v Value, expireAt int64, keepTTL bool) {
 
 func (db *DB) set(key []byte, e Entry, expireAt int64, keepTTL bool) {
 	k := bstr(key)
+	e.snap = db.ks.snapEpoch
 	if old := db.keys.GetPtr(k); old != nil {
+		db.preWrite(k, old)
 		if db.ks.lfu != nil {
 			// An overwritten key keeps its access frequency (Redis's
 			// dbOverwrite); under LRU the new value is freshly accessed.
@@ -418,6 +458,11 @@ func (db *DB) Delete(key []byte) bool {
 }
 
 func (db *DB) delete(k string) {
+	if db.ks.snap != nil {
+		if e := db.keys.GetPtr(k); e != nil {
+			db.preWrite(k, e)
+		}
+	}
 	if e, ok := db.keys.Delete(k); ok && e.ExpireAt != 0 {
 		db.expires.Delete(k)
 	}
@@ -437,6 +482,7 @@ func (db *DB) SetExpire(key []byte, at int64) bool {
 		db.Modified(key)
 		return true
 	}
+	db.preWrite(k, e)
 	if e.ExpireAt == 0 {
 		db.expires.Set(db.storedKey(k), at)
 	} else {
@@ -454,6 +500,7 @@ func (db *DB) Persist(key []byte) bool {
 	if e == nil || e.ExpireAt == 0 {
 		return false
 	}
+	db.preWrite(k, e)
 	e.ExpireAt = 0
 	db.expires.Delete(k)
 	db.Modified(key)
@@ -462,6 +509,7 @@ func (db *DB) Persist(key []byte) bool {
 
 // Flush deletes every key.
 func (db *DB) Flush() {
+	db.captureAll()
 	db.ks.notifyAll(db)
 	db.ks.Dirty += int64(db.keys.Len())
 	db.keys = dict.New[Entry](0)
@@ -554,6 +602,7 @@ var ErrNotCopyable = errors.New("datastructs: value type cannot be copied")
 // insert adds an entry for a key known to be absent, indexing its TTL.
 // k must not alias a caller's buffer.
 func (db *DB) insert(k string, e Entry) {
+	e.snap = db.ks.snapEpoch
 	db.keys.Set(k, e)
 	if e.ExpireAt != 0 {
 		db.expires.Set(k, e.ExpireAt)
@@ -645,4 +694,13 @@ func (db *DB) CopyTo(src []byte, to *DB, dstKey []byte, replace bool) (bool, err
 	db.ks.Dirty++
 	to.notify(dstKey)
 	return true, nil
+}
+
+// Reserve pre-sizes an empty database for about n keys, as Redis's
+// RESIZEDB does while loading, so a load does not rehash the table again
+// and again as it grows. It does nothing to a database that holds keys.
+func (db *DB) Reserve(n int) {
+	if db.keys.Len() == 0 && n > 0 {
+		db.keys = dict.New[Entry](n)
+	}
 }

@@ -73,6 +73,10 @@ func (s *Server) mustWaitLocked(c *conn, args [][]byte) bool {
 		return true
 	}
 	run, _ := s.table.Resolve(spec, args)
+	if c.client.InMulti && run.Name == "exec" {
+		// An EXEC waits when its queue would write.
+		return c.tx.flags&(command.Write|command.MayReplicate) != 0
+	}
 	return run.Flags&(command.Write|command.MayReplicate) != 0
 }
 

@@ -61,6 +61,9 @@ func (b *blocking) init() {
 
 // KeyModified implements datastructs.Observer.
 func (s *Server) KeyModified(db int, key string) {
+	if len(s.watchers) != 0 {
+		s.touchWatchedLocked(db, key)
+	}
 	if len(s.tracking.keys) > 0 || len(s.tracking.prefixes) > 0 {
 		s.trackingKeyModifiedLocked(key)
 	}

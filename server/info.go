@@ -250,18 +250,7 @@ func (s *Server) infoPersistence(b *strings.Builder) {
 	field(b, "rdb_last_cow_size", 0)
 	field(b, "rdb_last_load_keys_expired", 0)
 	field(b, "rdb_last_load_keys_loaded", 0)
-	field(b, "aof_enabled", 0)
-	field(b, "aof_rewrite_in_progress", 0)
-	field(b, "aof_rewrite_scheduled", 0)
-	field(b, "aof_last_rewrite_time_sec", -1)
-	field(b, "aof_current_rewrite_time_sec", -1)
-	field(b, "aof_last_bgrewrite_status", "ok")
-	field(b, "aof_rewrites", 0)
-	field(b, "aof_rewrites_consecutive_failures", 0)
-	field(b, "aof_last_write_status", "ok")
-	field(b, "aof_last_cow_size", 0)
-	field(b, "module_fork_in_progress", 0)
-	field(b, "module_fork_last_cow_size", 0)
+	s.infoAOF(b)
 }
 
 func boolInt(v bool) int {
@@ -285,7 +274,7 @@ func (s *Server) infoStats(b *strings.Builder) {
 		"instantaneous_input_repl_kbps", "instantaneous_output_repl_kbps"} {
 		field(b, n, "0.00")
 	}
-	field(b, "rejected_connections", s.stats.rejectedConns)
+	field(b, "rejected_connections", s.rejectedConns.Load())
 	zero("sync_full", "sync_partial_ok", "sync_partial_err")
 	field(b, "expired_keys", s.ks.Stats.ExpiredKeys)
 	field(b, "expired_stale_perc", "0.00")

@@ -25,6 +25,8 @@ import (
 type commandLog interface {
 	Append(rec aof.Record) uint64
 	Wait(seq uint64) error
+	// Sync writes everything pending and fsyncs it.
+	Sync() error
 	Replay(from uint64, fn func(seq uint64, rec aof.Record) error) error
 	Close() error
 }
@@ -32,6 +34,13 @@ type commandLog interface {
 // persistence is the server's durability state, guarded by Server.mu.
 type persistence struct {
 	log commandLog
+	// aof is log's concrete type when it is the real log (for stats and
+	// policy changes); nil with a test fake.
+	aof *aof.Log
+	// needReplay is set by OpenPersistence until Serve has loaded the log.
+	needReplay bool
+	// loadTotal and loadedBytes measure loading progress (INFO).
+	loadTotal, loadedBytes int64
 	// effects collects the current batch's effects while logging is on.
 	effects []aof.Cmd
 	// writeErr is set when the log could not be written; write commands
@@ -95,15 +104,23 @@ func (s *Server) commitEffects() uint64 {
 // the policy requires. A failure puts the server in the MISCONF state.
 func (c *conn) waitDurable() error {
 	seq := c.waitSeq
-	if seq == 0 {
+	fsync := c.client.NeedFsync // read without mu: only this goroutine sets it (in its handlers)
+	if seq == 0 && !fsync {
 		return nil
 	}
 	c.waitSeq = 0
+	c.client.NeedFsync = false
 	log := c.s.persistLog()
 	if log == nil {
 		return nil
 	}
-	err := log.Wait(seq)
+	var err error
+	if seq != 0 {
+		err = log.Wait(seq)
+	}
+	if err == nil && fsync {
+		err = log.Sync()
+	}
 	c.s.mu.Lock()
 	if err != nil {
 		c.s.persist.writeErr = err
@@ -166,6 +183,11 @@ func (s *Server) replayLog(log commandLog) error {
 			}
 		}
 		s.persist.loadedRecords++
+		for _, c := range rec.Cmds {
+			for _, a := range c.Args {
+				s.persist.loadedBytes += int64(len(a))
+			}
+		}
 		n++
 		if n%chunk == 0 {
 			s.mu.Unlock()
@@ -216,4 +238,21 @@ func (r *replayer) apply(cmd aof.Cmd) error {
 		r.s.log.Warn("replayed command returned an error", "cmd", string(cmd.Args[0]), "err", r.w.LastError)
 	}
 	return nil
+}
+
+// AOFEnabled implements command.Server.
+func (s *Server) AOFEnabled() bool { return s.persist.log != nil }
+
+// recoverWriteErrLocked clears the MISCONF state once the log has caught
+// up again (the log retries failed writes in the background). The cron
+// calls it. Caller holds s.mu.
+func (s *Server) recoverWriteErrLocked() {
+	if s.persist.writeErr == nil || s.persist.aof == nil {
+		return
+	}
+	st := s.persist.aof.Stats()
+	if st.LastWriteErr == nil && st.LastFsyncErr == nil && st.WrittenSeq == st.LastSeq {
+		s.persist.writeErr = nil
+		s.log.Info("append-only log writes recovered")
+	}
 }

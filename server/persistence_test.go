@@ -1,6 +1,8 @@
 package server
 
 import (
+	"context"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -62,6 +64,8 @@ func (m *memLog) Replay(from uint64, fn func(uint64, aof.Record) error) error {
 }
 
 func (m *memLog) Close() error { return nil }
+
+func (m *memLog) Sync() error { return m.Wait(uint64(len(m.records))) }
 
 func (m *memLog) dump() []string {
 	m.mu.Lock()
@@ -162,5 +166,59 @@ func TestReplayRebuildsKeyspace(t *testing.T) {
 	}
 	if srv.ks.Loading {
 		t.Fatal("still loading after replay")
+	}
+}
+
+// gatedLog is a memLog whose Replay waits for a signal, so a test can
+// look at the server while it is loading.
+type gatedLog struct {
+	memLog
+	started, release chan struct{}
+}
+
+func (g *gatedLog) Replay(from uint64, fn func(uint64, aof.Record) error) error {
+	close(g.started)
+	<-g.release
+	return g.memLog.Replay(from, fn)
+}
+
+func TestClientsGetLOADINGWhileReplaying(t *testing.T) {
+	log := &gatedLog{started: make(chan struct{}), release: make(chan struct{})}
+	log.Append(aof.Record{Cmds: []aof.Cmd{{DB: 0, Args: [][]byte{[]byte("set"), []byte("k"), []byte("v")}}}})
+	srv := New(defaultTestConfig(), testTable(), nil)
+	srv.persist.log = log
+	srv.persist.needReplay = true
+	srv.ks.Loading = true
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+	})
+	<-log.started
+	c := dial(t, ln.Addr().String())
+	c.send("set a b")
+	c.expect(1, "-LOADING Redis is loading the dataset in memory")
+	close(log.release)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		c.send("set a b")
+		got, _ := c.readN(1, 2*time.Second)
+		if got == "+OK" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("still %q after the replay finished", got)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	if srv.ks.DB(0).Peek("k") == nil {
+		t.Fatal("replayed key missing")
 	}
 }

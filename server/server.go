@@ -17,6 +17,7 @@ import (
 
 	"github.com/aikv/aikv/datastructs"
 	"github.com/aikv/aikv/expire"
+	"github.com/aikv/aikv/scripting"
 	"github.com/aikv/aikv/server/command"
 	"github.com/aikv/aikv/server/config"
 )
@@ -37,6 +38,8 @@ type Server struct {
 	slowlog slowlog
 	// blocking tracks clients parked in blocking commands.
 	blocking blocking
+	// watchers maps watched keys to their WATCHes (multi.go).
+	watchers map[blockKey][]*watchedKey
 	// servedInBatch lists parked clients served during the current batch;
 	// they wait for the batch's log record before replying.
 	servedInBatch []*conn
@@ -68,6 +71,13 @@ type Server struct {
 	// peakMemory and startupMemory feed INFO memory and MEMORY STATS.
 	peakMemory, startupMemory int64
 
+	// connCfg is what connections read of the config without mu.
+	connCfg atomic.Pointer[connConfig]
+	// rejectedConns counts clients refused by maxclients.
+	rejectedConns atomic.Int64
+	// busyThresholdMs mirrors busy-reply-threshold for reads without mu.
+	busyThresholdMs atomic.Int64
+
 	nextClientID atomic.Int64
 	numClients   atomic.Int64
 	started      time.Time
@@ -88,6 +98,9 @@ type Server struct {
 	runIDValue string
 	// shutdownMode is what the SHUTDOWN command asked for (guarded by mu).
 	shutdownMode command.ShutdownMode
+	// scripts is the Lua engine (EVAL, FUNCTION); used under mu except
+	// for its Busy and Kill methods.
+	scripts *scripting.Engine
 }
 
 // New builds a server from cfg and a command table. It does not listen yet.
@@ -120,6 +133,9 @@ func New(cfg *config.Config, table *command.Table, log *slog.Logger) *Server {
 	used, _ := readMemStats()
 	s.startupMemory = int64(used)
 	s.peakMemory = int64(used)
+	s.scripts = scripting.New(s.scriptLog)
+	s.busyThresholdMs.Store(cfg.BusyReplyThreshold)
+	s.refreshConnConfigLocked()
 	return s
 }
 
@@ -172,6 +188,18 @@ func (s *Server) Serve(lns ...net.Listener) error {
 	errc := make(chan error, len(lns))
 	for _, ln := range lns {
 		go func(ln net.Listener) { errc <- s.acceptLoop(ln) }(ln)
+	}
+	// Clients are accepted while the log is replayed; they get LOADING
+	// until it is done.
+	if err := s.loadPersisted(); err != nil {
+		s.log.Error("cannot load the dataset", "err", err)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		s.Shutdown(ctx)
+		cancel()
+		for range lns {
+			<-errc
+		}
+		return err
 	}
 	var first error
 	for range lns {
@@ -250,7 +278,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		}()
 		select {
 		case <-waited:
+			s.closePersistence()
 		case <-ctx.Done():
+			s.closePersistence()
 			err = ctx.Err()
 			s.mu.Lock()
 			for _, c := range s.clients {
@@ -287,6 +317,7 @@ func (s *Server) cron() {
 				cycle.Run(25 * time.Millisecond)
 			}
 			s.mu.Lock()
+			s.recoverWriteErrLocked()
 			for i := 0; i < s.ks.NumDBs(); i++ {
 				s.ks.DB(i).RehashStep(100)
 			}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aikv/aikv/datastructs"
+	"github.com/aikv/aikv/scripting"
 	"github.com/aikv/aikv/server/command"
 	"github.com/aikv/aikv/server/config"
 )
@@ -18,6 +19,21 @@ var registry = config.NewRegistry()
 
 func (s *Server) Table() *command.Table { return s.table }
 
+// ScriptEngine returns the Lua engine (commands.ScriptHost).
+func (s *Server) ScriptEngine() *scripting.Engine { return s.scripts }
+
+// scriptLog writes redis.log lines to the server log.
+func (s *Server) scriptLog(level int, msg string) {
+	switch level {
+	case scripting.LogDebug:
+		s.log.Debug(msg)
+	case scripting.LogVerbose, scripting.LogNotice:
+		s.log.Info(msg)
+	default:
+		s.log.Warn(msg)
+	}
+}
+
 func (s *Server) ConfigGet(pattern string) [][2]string { return registry.Get(s.cfg, pattern) }
 
 // ConfigSet applies every pair or none (config.Registry.SetRuntime), then
@@ -27,8 +43,17 @@ func (s *Server) ConfigGet(pattern string) [][2]string { return registry.Get(s.c
 // command or AUTH.
 func (s *Server) ConfigSet(pairs [][2]string, local bool) error {
 	allow := s.cfg.EnableProtectedConfigs == "yes" || (s.cfg.EnableProtectedConfigs == "local" && local)
+	before := *s.cfg
 	if _, err := registry.SetRuntime(s.cfg, pairs, allow); err != nil {
 		return err
+	}
+	s.busyThresholdMs.Store(s.cfg.BusyReplyThreshold)
+	s.refreshConnConfigLocked()
+	if err := s.applyPersistenceConfig(before.AppendOnly, before.AppendFsync); err != nil {
+		*s.cfg = before
+		s.refreshConnConfigLocked()
+		s.busyThresholdMs.Store(s.cfg.BusyReplyThreshold)
+		return fmt.Errorf("ERR CONFIG SET failed (possibly related to argument 'appendonly') - %v", err)
 	}
 	if s.logLevel != nil {
 		s.logLevel.Set(config.SlogLevel(s.cfg.LogLevel))

@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -167,6 +168,20 @@ func run(args []string, stdout io.Writer) error {
 	srv := server.New(cfg, commands.NewTable(), log)
 	srv.SetConfigFile(file)
 	srv.SetLogLevelVar(lv)
+	if err := srv.OpenPersistence(); err != nil {
+		return err
+	}
+	// AIKV_CPUPROFILE=file profiles the whole run (for performance work).
+	if path := os.Getenv("AIKV_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
 
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)

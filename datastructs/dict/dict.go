@@ -15,12 +15,15 @@ const (
 	emptyVisitsPerStep = 10
 )
 
-// entry is a node of a bucket chain. It deliberately carries no cached hash
-// to keep the per-key overhead small.
+// entry is a node of a bucket chain. It caches the key's hash: comparing
+// it first avoids touching the key bytes of other entries in the chain (a
+// cache miss each), and rehashing never re-reads keys. For the keyspace's
+// node the field fits in the same allocation size class.
 type entry[V any] struct {
 	key  string
 	val  V
 	next *entry[V]
+	hash uint64
 }
 
 // Dict maps string keys to values of type V. Not safe for concurrent use;
@@ -72,7 +75,7 @@ func (d *Dict[V]) find(key string) *entry[V] {
 	for t := 0; t < 2; t++ {
 		tab := d.ht[t]
 		for e := tab[h&uint64(len(tab)-1)]; e != nil; e = e.next {
-			if e.key == key {
+			if e.hash == h && e.key == key {
 				return e
 			}
 		}
@@ -125,7 +128,7 @@ func (d *Dict[V]) Set(key string, v V) (added bool) {
 	for t := 0; t < 2; t++ {
 		tab := d.ht[t]
 		for e := tab[h&uint64(len(tab)-1)]; e != nil; e = e.next {
-			if e.key == key {
+			if e.hash == h && e.key == key {
 				e.val = v
 				return false
 			}
@@ -144,7 +147,7 @@ func (d *Dict[V]) Set(key string, v V) (added bool) {
 	}
 	tab := d.ht[t]
 	idx := h & uint64(len(tab)-1)
-	tab[idx] = &entry[V]{key: key, val: v, next: tab[idx]}
+	tab[idx] = &entry[V]{key: key, val: v, next: tab[idx], hash: h}
 	d.used[t]++
 	return true
 }
@@ -164,7 +167,7 @@ func (d *Dict[V]) Delete(key string) (V, bool) {
 		idx := h & uint64(len(tab)-1)
 		var prev *entry[V]
 		for e := tab[idx]; e != nil; prev, e = e, e.next {
-			if e.key != key {
+			if e.hash != h || e.key != key {
 				continue
 			}
 			if prev == nil {
@@ -246,7 +249,7 @@ func (d *Dict[V]) rehash(n int) bool {
 				// bucket index, so no rehashing of the key is needed.
 				idx = uint64(d.rehashIdx) & mask1
 			} else {
-				idx = d.hash(e.key) & mask1
+				idx = e.hash & mask1
 			}
 			e.next = t1[idx]
 			t1[idx] = e
@@ -278,6 +281,12 @@ func rev(v uint64) uint64 { return bits.Reverse64(v) }
 // end of a full scan is returned at least once, even across growth, shrink
 // and rehash. Keys may be returned more than once. fn must not mutate d.
 func (d *Dict[V]) Scan(cursor uint64, count int, fn func(key string, v V)) uint64 {
+	return d.ScanPtr(cursor, count, func(k string, v *V) { fn(k, *v) })
+}
+
+// ScanPtr is Scan with a pointer to each stored value, which fn may
+// modify in place (but fn must not add or remove keys).
+func (d *Dict[V]) ScanPtr(cursor uint64, count int, fn func(key string, v *V)) uint64 {
 	if count < 1 {
 		count = 1
 	}
@@ -290,15 +299,15 @@ func (d *Dict[V]) Scan(cursor uint64, count int, fn func(key string, v V)) uint6
 	}
 }
 
-func emitBucket[V any](e *entry[V], fn func(string, V), visited *int) {
+func emitBucket[V any](e *entry[V], fn func(string, *V), visited *int) {
 	for ; e != nil; e = e.next {
-		fn(e.key, e.val)
+		fn(e.key, &e.val)
 		*visited++
 	}
 }
 
 // scanOne is Redis's dictScan: one cursor step.
-func (d *Dict[V]) scanOne(v uint64, fn func(string, V), visited *int) uint64 {
+func (d *Dict[V]) scanOne(v uint64, fn func(string, *V), visited *int) uint64 {
 	if d.Len() == 0 {
 		return 0
 	}

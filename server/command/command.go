@@ -12,25 +12,28 @@ import (
 type Flags uint64
 
 const (
-	Write        Flags = 1 << iota // may modify the keyspace
-	ReadOnly                       // only reads the keyspace
-	DenyOOM                        // may grow memory; refused over maxmemory
-	Admin                          // administrative command
-	PubSub                         // pub/sub related
-	NoScript                       // not allowed inside scripts
-	Blocking                       // may block the client
-	Loading                        // allowed while the dataset is loading
-	Stale                          // allowed on a stale replica
-	SkipMonitor                    // not shown to MONITOR
-	SkipSlowlog                    // not logged to the slowlog
-	Fast                           // O(1) or O(log n)
-	NoAuth                         // allowed before AUTH
-	MayReplicate                   // may produce replication traffic
-	NoMulti                        // not allowed inside MULTI
-	AllowBusy                      // allowed while a script is busy
-	MovableKeys                    // key positions depend on the arguments (set by the table when KeysFunc is given)
+	Write           Flags = 1 << iota // may modify the keyspace
+	ReadOnly                          // only reads the keyspace
+	DenyOOM                           // may grow memory; refused over maxmemory
+	Admin                             // administrative command
+	PubSub                            // pub/sub related
+	NoScript                          // not allowed inside scripts
+	Blocking                          // may block the client
+	Loading                           // allowed while the dataset is loading
+	Stale                             // allowed on a stale replica
+	SkipMonitor                       // not shown to MONITOR
+	SkipSlowlog                       // not logged to the slowlog
+	Fast                              // O(1) or O(log n)
+	NoAuth                            // allowed before AUTH
+	MayReplicate                      // may produce replication traffic
+	NoMulti                           // not allowed inside MULTI
+	AllowBusy                         // allowed while a script is busy
+	NoMandatoryKeys                   // may take no keys (EVAL with numkeys 0)
+	MovableKeys                       // key positions depend on the arguments (set by the table when KeysFunc is given)
 )
 
+// flagNames is the order and spelling of COMMAND INFO's flags in Redis
+// 7.0 (which does not show may_replicate there).
 var flagNames = []struct {
 	f    Flags
 	name string
@@ -39,7 +42,8 @@ var flagNames = []struct {
 	{PubSub, "pubsub"}, {NoScript, "noscript"}, {Blocking, "blocking"}, {Loading, "loading"},
 	{Stale, "stale"}, {SkipMonitor, "skip_monitor"}, {SkipSlowlog, "skip_slowlog"},
 	{Fast, "fast"}, {NoAuth, "no_auth"}, {MayReplicate, "may_replicate"},
-	{NoMulti, "no_multi"}, {AllowBusy, "allow_busy"}, {MovableKeys, "movablekeys"},
+	{NoMandatoryKeys, "no_mandatory_keys"}, {NoMulti, "no_multi"}, {MovableKeys, "movablekeys"},
+	{AllowBusy, "allow_busy"},
 }
 
 // Names returns the flag names in Redis's order.

@@ -78,6 +78,9 @@ type Client struct {
 	// client until one of the keys is modified or the timeout passes
 	// (see Context.Block). The dispatcher clears it.
 	Block *BlockRequest
+	// NeedFsync asks the connection to fsync the log before sending this
+	// batch's replies (WAITAOF). The connection clears it.
+	NeedFsync bool
 	// InMulti is set while the client is queuing or executing MULTI; a
 	// script run sets NoBlock too. Blocking commands then act as their
 	// non-blocking forms.
@@ -196,6 +199,21 @@ type Server interface {
 	// error text. The nested effects join c's. It returns the spec run
 	// (nil for an unknown command).
 	Call(c *Context, args [][]byte, w Writer, check func(*Spec) string) *Spec
+	// AOFEnabled reports whether the append-only log is on.
+	AOFEnabled() bool
+	// Exec runs the transaction c's client queued since MULTI (EXEC),
+	// or aborts it when a watched key changed or a command was refused
+	// while queuing. The caller has checked that the client is in MULTI.
+	Exec(c *Context)
+	// Watch adds keys of c's selected database to the keys whose
+	// modification makes the client's next EXEC fail (WATCH).
+	Watch(c *Context, keys [][]byte)
+	// Unwatch forgets the client's watched keys and any modification
+	// seen on them (UNWATCH).
+	Unwatch(cl *Client)
+	// DiscardTransaction ends the client's MULTI, drops its queued
+	// commands and unwatches every key (DISCARD, RESET).
+	DiscardTransaction(cl *Client)
 	// UnblockClient ends a client's blocking command (CLIENT UNBLOCK)
 	// with its timeout reply, or an UNBLOCKED error; it reports whether
 	// the client was blocked.

@@ -106,3 +106,52 @@ const (
 	// outside int32.
 	ErrIntOutOfRange = "ERR value is out of range, value must between -2147483648 and 2147483647"
 )
+
+// Error texts of the JSON commands, as RedisJSON 2.x sends them. Some
+// lack the "ERR" prefix or spell it "Err": RedisJSON's own warts, kept.
+const (
+	ErrJSONNoKey        = "ERR could not perform this operation on a key that doesn't exist"
+	ErrJSONNewAtRoot    = "ERR new objects must be created at the root"
+	ErrJSONWrongStatic  = "Err wrong static path"
+	ErrJSONPathEnd      = "Err path must end with object key to set"
+	ErrJSONIndexRange   = "ERR array index out of range"
+	ErrJSONIndexBounds  = "ERR index out of bounds"
+	ErrJSONParseInt     = "Couldn't parse as integer"
+	ErrJSONNotANumber   = "result is not a number"
+	ErrJSONBadNumber    = "bad input number"
+	ErrJSONDebugSub     = "ERR unknown subcommand - try `JSON.DEBUG HELP`"
+	ErrJSONFormatRESP2  = "ERR FORMAT argument is not supported on RESP2"
+	ErrJSONReplyFormat  = "ERR wrong reply format"
+	ErrJSONWrongFormat  = "ERR wrong format"
+	ErrJSONPathNotExist = "ERR Path does not exist"
+)
+
+// JSONPathMissing is RedisJSON's error for a legacy path without a match.
+func JSONPathMissing(path string) string { return "ERR Path '" + path + "' does not exist" }
+
+// JSONPathMissingOr is JSONPathMissing with a reason ("not an array").
+func JSONPathMissingOr(path, or string) string {
+	return "ERR Path '" + path + "' does not exist or " + or
+}
+
+// JSONExpected is RedisJSON's error for a value of the wrong JSON type.
+func JSONExpected(expected, found string) string {
+	return "WRONGTYPE wrong type of path value - expected " + expected + " but found " + found
+}
+
+// Transaction errors (MULTI, EXEC, DISCARD, WATCH).
+const (
+	ErrMultiNested      = "ERR MULTI calls can not be nested"
+	ErrExecWithoutMulti = "ERR EXEC without MULTI"
+	ErrDiscardNoMulti   = "ERR DISCARD without MULTI"
+	ErrWatchInMulti     = "ERR WATCH inside MULTI is not allowed"
+	ErrNotInMulti       = "ERR Command not allowed inside a transaction"
+	ErrExecAbort        = "EXECABORT Transaction discarded because of previous errors."
+)
+
+// ExecAbort is the error for an EXEC that is itself refused (arity,
+// MISCONF, ...): Redis discards the transaction and reports the reason
+// without its "ERR " prefix.
+func ExecAbort(reason string) string {
+	return "EXECABORT Transaction discarded because of: " + strings.TrimPrefix(reason, "ERR ")
+}

@@ -82,34 +82,17 @@ func aclCategories(s *command.Spec) []string {
 	return out
 }
 
-// infoFlags is the order and spelling of COMMAND INFO's flags in Redis
-// 7.0. may_replicate is hidden on purpose there.
-var infoFlags = []struct {
-	f    command.Flags
-	name string
-}{
-	{command.Write, "write"}, {command.ReadOnly, "readonly"}, {command.DenyOOM, "denyoom"},
-	{command.Admin, "admin"}, {command.PubSub, "pubsub"}, {command.NoScript, "noscript"},
-	{command.Blocking, "blocking"}, {command.Loading, "loading"}, {command.Stale, "stale"},
-	{command.SkipMonitor, "skip_monitor"}, {command.SkipSlowlog, "skip_slowlog"},
-	{command.Fast, "fast"}, {command.NoAuth, "no_auth"}, {command.NoMulti, "no_multi"},
-	{command.MovableKeys, "movablekeys"}, {command.AllowBusy, "allow_busy"},
-}
-
+// flagNames lists a command's flags as COMMAND INFO shows them: Redis
+// 7.0 hides may_replicate there.
 func flagNames(f command.Flags) []string {
-	var out []string
-	for _, fn := range infoFlags {
-		if f&fn.f != 0 {
-			out = append(out, fn.name)
-		}
-	}
-	return out
+	return (f &^ command.MayReplicate).Names()
 }
 
 // keySpecOverrides are Redis's key spec flags where the derivation below
 // differs.
 var keySpecOverrides = map[string][]string{
 	"memory|usage": {"RO"},
+	"watch":        {"RO"},
 }
 
 // keySpecFlags derives a key spec's flags from the command flags. The

@@ -540,18 +540,22 @@ func lpos(c *command.Context) {
 // move pops from src and pushes onto dst (LMOVE and friends), replying
 // with the element. It returns false without replying when src is
 // missing, so the caller chooses between a null reply and blocking. A
-// WRONGTYPE src or dst is replied to (and counts as done).
-func move(c *command.Context, src, dst []byte, fromLeft, toLeft bool) bool {
+// WRONGTYPE src or dst is replied to (and counts as done, with moved
+// false: nothing to log).
+func move(c *command.Context, src, dst []byte, fromLeft, toLeft bool) (done, moved bool) {
 	sl, found, ok := lookupList(c, src, true)
 	if !ok {
-		return true
+		return true, false
 	}
 	if !found {
-		return false
+		return false, false
 	}
-	dl, dfound, ok := lookupList(c, dst, true)
+	// The destination's type is checked even when a parked BLMOVE is
+	// re-run (Redis's serveClientBlockedOnList replies WRONGTYPE and
+	// unblocks): treating it as empty would overwrite it.
+	dl, dfound, ok := lookupTyped[*list.List](c, dst, true)
 	if !ok {
-		return true
+		return true, false
 	}
 	v := popEnd(sl, fromLeft)
 	if dfound {
@@ -573,7 +577,7 @@ func move(c *command.Context, src, dst []byte, fromLeft, toLeft bool) bool {
 		c.DB.Modified(src)
 	}
 	c.W.BulkString(v)
-	return true
+	return true, true
 }
 
 func lmove(c *command.Context) {
@@ -585,13 +589,13 @@ func lmove(c *command.Context) {
 	if !ok {
 		return
 	}
-	if !move(c, c.Args[1], c.Args[2], from, to) {
+	if done, _ := move(c, c.Args[1], c.Args[2], from, to); !done {
 		c.W.Null()
 	}
 }
 
 func rpoplpush(c *command.Context) {
-	if !move(c, c.Args[1], c.Args[2], false, true) {
+	if done, _ := move(c, c.Args[1], c.Args[2], false, true); !done {
 		c.W.Null()
 	}
 }
@@ -609,11 +613,16 @@ func blmove(c *command.Context) {
 	if !ok {
 		return
 	}
-	if !move(c, c.Args[1], c.Args[2], from, to) {
+	done, moved := move(c, c.Args[1], c.Args[2], from, to)
+	if !done {
 		blockMove(c, timeout)
 		return
 	}
-	c.Propagate(wordLMOVE, c.Args[1], c.Args[2], c.Args[3], c.Args[4])
+	if moved {
+		c.Propagate(wordLMOVE, c.Args[1], c.Args[2], c.Args[3], c.Args[4])
+	} else {
+		c.Propagate() // an error: nothing to log
+	}
 }
 
 func brpoplpush(c *command.Context) {
@@ -621,11 +630,16 @@ func brpoplpush(c *command.Context) {
 	if !ok {
 		return
 	}
-	if !move(c, c.Args[1], c.Args[2], false, true) {
+	done, moved := move(c, c.Args[1], c.Args[2], false, true)
+	if !done {
 		blockMove(c, timeout)
 		return
 	}
-	c.Propagate(wordRPOPLPUSH, c.Args[1], c.Args[2])
+	if moved {
+		c.Propagate(wordRPOPLPUSH, c.Args[1], c.Args[2])
+	} else {
+		c.Propagate() // an error: nothing to log
+	}
 }
 
 // blockMove blocks BLMOVE or BRPOPLPUSH on its source key. Redis wart

@@ -205,3 +205,38 @@ func TestMpopKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestBlockingMoveWrongTypeDestination: a parked BLMOVE/BRPOPLPUSH that is
+// re-run while its destination holds another type replies WRONGTYPE
+// (unblocking the client, as Redis's serveClientBlockedOnList) instead of
+// overwriting the destination, and logs nothing.
+func TestBlockingMoveWrongTypeDestination(t *testing.T) {
+	for _, cmd := range [][]string{
+		{"blmove", "src", "dst", "LEFT", "RIGHT", "0"},
+		{"brpoplpush", "src", "dst", "0"},
+	} {
+		e := newListEnv(t)
+		e.do("set", "dst", "str")
+		e.do("rpush", "src", "x")
+		bargs := make([][]byte, len(cmd))
+		for i, a := range cmd {
+			bargs[i] = []byte(a)
+		}
+		w := &resp.Writer{Protocol: 2}
+		spec := e.table.Lookup(bargs[0])
+		c := &command.Context{Args: bargs, Spec: spec, W: w, Client: e.client, KS: e.ks, DB: e.ks.DB(0), Retry: true}
+		c.Effects.Logging = true
+		spec.Handler(c)
+		if got := string(w.B); got != "-"+datastructs.ErrWrongType.Error()+"\r\n" {
+			t.Errorf("%s re-run: %q", cmd[0], got)
+		}
+		if e.client.Block != nil {
+			t.Errorf("%s stayed blocked", cmd[0])
+		}
+		if len(c.Effects.List) != 0 {
+			t.Errorf("%s logged %v", cmd[0], c.Effects.List)
+		}
+		e.expect("$3\r\nstr\r\n", "get", "dst")
+		e.expect("*1\r\n$1\r\nx\r\n", "lrange", "src", "0", "-1")
+	}
+}

@@ -14,6 +14,11 @@ func NewTable() *command.Table {
 	registerHashes(t)
 	registerSets(t)
 	registerZSets(t)
+	registerPersistence(t)
+	registerJSON(t)
+	registerScripting(t)
+	registerSort(t)
+	registerMulti(t)
 	registerPubSub(t)
 	return t
 }
