@@ -435,6 +435,14 @@ func (c *Context) Notify(class NotifyClass, event string, key []byte) {
 	c.Server.NotifyKeyspaceEvent(class, event, key, c.Client.DB)
 }
 
+// NotifyDB is Notify for a key in another database (MOVE, COPY ... DB).
+func (c *Context) NotifyDB(class NotifyClass, event string, key []byte, db int) {
+	if c.Server == nil {
+		return
+	}
+	c.Server.NotifyKeyspaceEvent(class, event, key, db)
+}
+
 // Select switches the client's database.
 func (c *Context) Select(db int) {
 	c.Client.DB = db

@@ -370,7 +370,7 @@ func moveCmd(c *command.Context) {
 	}
 	if c.DB.MoveTo(c.Args[1], dst) {
 		c.Notify(command.NotifyGeneric, "move_from", c.Args[1])
-		c.Server.NotifyKeyspaceEvent(command.NotifyGeneric, "move_to", c.Args[1], dst.Index())
+		c.NotifyDB(command.NotifyGeneric, "move_to", c.Args[1], dst.Index())
 		c.W.Int(1)
 	} else {
 		c.W.Int(0)
@@ -406,7 +406,7 @@ func copyCmd(c *command.Context) {
 	case errors.Is(err, datastructs.ErrNotCopyable):
 		c.W.Error(command.ErrNotCopyable)
 	case copied:
-		c.Server.NotifyKeyspaceEvent(command.NotifyGeneric, "copy_to", dstKey, dst.Index())
+		c.NotifyDB(command.NotifyGeneric, "copy_to", dstKey, dst.Index())
 		c.W.Int(1)
 	default:
 		c.W.Int(0)
