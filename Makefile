@@ -4,7 +4,7 @@ GO      ?= go
 BIN     := bin/aikv-server
 PKGS    := ./...
 
-.PHONY: build run test vet fmt-check lint fuzz torture bench generate clean
+.PHONY: build run test vet fmt-check lint fuzz torture bench bench-compare generate clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/aikv-server
@@ -48,3 +48,10 @@ generate:
 
 clean:
 	rm -rf bin
+
+# Side-by-side redis-benchmark run against a real redis-server
+# (docs/benchmarks.md). QUICK=1 for the short run; BENCHFLAGS adds flags,
+# e.g. BENCHFLAGS='-out bench.md -persistence off,everysec'.
+bench-compare: build
+	$(GO) build -o bin/bench-compare ./bench/compare
+	./bin/bench-compare -aikv $(BIN) $(if $(QUICK),-quick) $(BENCHFLAGS)

@@ -148,9 +148,9 @@ func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) *command.S
 		s.reject(c, run, "ERR Replica can't interact with the keyspace")
 		return nil
 	}
-	if s.persist.writeErr != nil && (run.Flags.Has(command.Write) || s.execWrites(c, run)) {
+	if msg := s.misconf(); msg != "" && (run.Flags.Has(command.Write) || s.execWrites(c, run)) {
 		run.Stats.RejectedCalls++
-		s.reject(c, run, s.misconf())
+		s.reject(c, run, msg)
 		return nil
 	}
 	if c.client.InMulti && queuedInMulti(run) {

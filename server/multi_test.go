@@ -72,7 +72,7 @@ func TestExecIsOneRecord(t *testing.T) {
 
 	// Replay into a fresh server gives the same data.
 	fresh := New(defaultTestConfig(), commands.NewTable(), nil)
-	if err := fresh.replayLog(log); err != nil {
+	if err := fresh.replayLog(log, 1); err != nil {
 		t.Fatal(err)
 	}
 	if e := fresh.ks.DB(0).Peek("a"); e == nil {

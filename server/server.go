@@ -43,8 +43,9 @@ type Server struct {
 	// servedInBatch lists parked clients served during the current batch;
 	// they wait for the batch's log record before replying.
 	servedInBatch []*conn
-	// persist is the append-only log state.
+	// persist is the append-only log state; save the snapshot state.
 	persist persistence
+	save    saveState
 	// pause is the CLIENT PAUSE state; monitors are the MONITOR clients.
 	pause    pauseState
 	monitors map[int64]*conn
@@ -122,6 +123,7 @@ func New(cfg *config.Config, table *command.Table, log *slog.Logger) *Server {
 	s.runIDValue = hex.EncodeToString(id[:])
 	s.ks = datastructs.New(datastructs.Options{Databases: cfg.Databases})
 	s.ks.SetObserver(s)
+	s.save.done = sync.NewCond(&s.mu)
 	s.blocking.init()
 	s.pubsub.init()
 	s.tracking.init()
@@ -278,6 +280,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		}()
 		select {
 		case <-waited:
+			s.shutdownSave()
 			s.closePersistence()
 		case <-ctx.Done():
 			s.closePersistence()
@@ -318,6 +321,9 @@ func (s *Server) cron() {
 			}
 			s.mu.Lock()
 			s.recoverWriteErrLocked()
+			if !s.closing.Load() {
+				s.saveCronLocked()
+			}
 			for i := 0; i < s.ks.NumDBs(); i++ {
 				s.ks.DB(i).RehashStep(100)
 			}

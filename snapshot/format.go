@@ -26,13 +26,23 @@ const (
 	// msgpack records (rdbcompression no).
 	FlagZstd uint16 = 1 << 0
 
-	knownFlags = FlagZstd
+	// FlagLogBase marks a snapshot written while the append-only log was
+	// on: it is the log's base, and recovery replays the log records
+	// after Seq on top of it.
+	FlagLogBase uint16 = 1 << 1
+	// FlagAux means an aux section follows the header: named blobs that
+	// are part of the dataset but not keys (the Lua function libraries).
+	FlagAux    uint16 = 1 << 2
+	knownFlags        = FlagZstd | FlagLogBase | FlagAux
 )
 
 // Section kinds: the byte that starts every block and the trailer.
 const (
 	kindBlock   = 'B'
 	kindTrailer = 'T'
+	// kindAux starts the aux section: u32 count, then per entry u32 name
+	// length, name, u32 data length, data; then a CRC32C of the section.
+	kindAux = 'A'
 )
 
 const (

@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"strings"
+	"sync"
 	"unsafe"
 
 	"github.com/aikv/aikv/datastructs"
@@ -54,6 +55,8 @@ type Reader struct {
 	// pre-size databases (unverified until the trailer is reached).
 	hints []uint64
 
+	aux map[string][]byte
+
 	rec     Record
 	inKey   bool // the last record had More set
 	keys    []uint64
@@ -92,7 +95,82 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 		}
 	}
 	sr.dec = msgpack.NewDecoder(&sr.br)
+	if h.Flags&FlagAux != 0 {
+		if err := sr.readAux(); err != nil {
+			return nil, err
+		}
+	}
 	return sr, nil
+}
+
+// Aux returns the aux blobs stored with the dataset (nil if none).
+func (r *Reader) Aux() map[string][]byte { return r.aux }
+
+// readAux reads the aux section that follows the header.
+func (r *Reader) readAux() error {
+	start := r.off
+	var sec []byte
+	get := func(n int, what string) ([]byte, error) {
+		if n > MaxBlockRaw {
+			return nil, corruptf(start, "aux section: %s of %d bytes is too large", what, n)
+		}
+		b := make([]byte, n)
+		if err := r.read(b, "aux section"); err != nil {
+			return nil, err
+		}
+		sec = append(sec, b...)
+		return b, nil
+	}
+	u32 := func(what string) (int, error) {
+		b, err := get(4, what)
+		if err != nil {
+			return 0, err
+		}
+		return int(binary.LittleEndian.Uint32(b)), nil
+	}
+	kind, err := get(1, "kind")
+	if err != nil {
+		return err
+	}
+	if kind[0] != kindAux {
+		return corruptf(start, "expected the aux section, found byte %#x", kind[0])
+	}
+	count, err := u32("count")
+	if err != nil {
+		return err
+	}
+	if count > 1024 {
+		return corruptf(start, "aux section: %d entries", count)
+	}
+	r.aux = make(map[string][]byte, count)
+	for i := 0; i < count; i++ {
+		nl, err := u32("name length")
+		if err != nil {
+			return err
+		}
+		name, err := get(nl, "name")
+		if err != nil {
+			return err
+		}
+		dl, err := u32("data length")
+		if err != nil {
+			return err
+		}
+		data, err := get(dl, "data")
+		if err != nil {
+			return err
+		}
+		r.aux[string(name)] = data
+	}
+	want := crc32.Checksum(sec, crcTable)
+	var c [4]byte
+	if err := r.read(c[:], "aux checksum"); err != nil {
+		return err
+	}
+	if binary.LittleEndian.Uint32(c[:]) != want {
+		return corruptf(start, "aux section: checksum mismatch")
+	}
+	return nil
 }
 
 // Open opens the snapshot file at path. Close it when done.
@@ -661,16 +739,37 @@ func (r *Reader) nextExt(rec *Record, it *Item) error {
 // as after a Redis load); ks.Dirty is left as it was. On error ks holds
 // part of the file: load into a fresh keyspace and discard it on error.
 func (r *Reader) Load(ks *datastructs.Keyspace) (Info, error) {
+	return r.LoadLocked(ks, nil, 0)
+}
+
+// LoadLocked is Load for a keyspace other goroutines use: it holds lock
+// while it changes ks, releasing it every `every` keys so a server can
+// answer (LOADING, INFO) meanwhile. ks.Loading stays set throughout. A nil
+// lock loads in one go.
+func (r *Reader) LoadLocked(ks *datastructs.Keyspace, lock sync.Locker, every int) (info Info, err error) {
+	if lock == nil {
+		lock = noLock{}
+	}
+	lock.Lock()
 	prevLoading, prevDirty := ks.Loading, ks.Dirty
 	ks.Loading = true
-	defer func() { ks.Loading, ks.Dirty = prevLoading, prevDirty }()
+	defer func() {
+		ks.Loading, ks.Dirty = prevLoading, prevDirty
+		lock.Unlock()
+	}()
 	for i, n := range r.hints {
 		// A hint is unverified: bound it by what the file could hold.
 		if i < ks.NumDBs() && n > 0 && int64(n) <= r.size/4 {
 			ks.DB(i).Reserve(int(n))
 		}
 	}
+	count := 0
 	for {
+		if every > 0 && count%every == every-1 {
+			lock.Unlock()
+			lock.Lock()
+		}
+		count++
 		it, err := r.Next()
 		if err == io.EOF {
 			return r.Info(), nil
@@ -694,6 +793,11 @@ func (r *Reader) Load(ks *datastructs.Keyspace) (Info, error) {
 		}
 	}
 }
+
+type noLock struct{}
+
+func (noLock) Lock()   {}
+func (noLock) Unlock() {}
 
 // Load reads the snapshot at path into ks (see Reader.Load).
 func Load(path string, ks *datastructs.Keyspace, opts Options) (Info, error) {

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"time"
 
 	"github.com/aikv/aikv/datastructs"
@@ -36,6 +37,11 @@ type Options struct {
 	NoCompression bool
 	// Codecs encode and decode value types the core does not know.
 	Codecs []Codec
+	// LogBase sets FlagLogBase in the header.
+	LogBase bool
+	// Aux holds named blobs stored with the dataset (e.g. "functions",
+	// a FUNCTION DUMP payload); Reader.Aux returns them.
+	Aux map[string][]byte
 }
 
 // Source is a consistent view of a dataset for Save to walk. The server
@@ -118,6 +124,12 @@ func NewWriter(w io.Writer, opts Options) (*Writer, error) {
 		}
 		sw.codecs[c.Type()] = c
 	}
+	if opts.LogBase {
+		sw.hdr.Flags |= FlagLogBase
+	}
+	if len(opts.Aux) > 0 {
+		sw.hdr.Flags |= FlagAux
+	}
 	if !opts.NoCompression {
 		sw.hdr.Flags |= FlagZstd
 		zenc, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithEncoderLevel(zstd.SpeedDefault))
@@ -129,6 +141,11 @@ func NewWriter(w io.Writer, opts Options) (*Writer, error) {
 	sw.enc = msgpack.NewEncoder(&sw.raw)
 	if err := sw.write(sw.hdr.marshal()); err != nil {
 		return nil, err
+	}
+	if len(opts.Aux) > 0 {
+		if err := sw.write(marshalAux(opts.Aux)); err != nil {
+			return nil, err
+		}
 	}
 	return sw, nil
 }
@@ -481,4 +498,22 @@ func syncDir(dir string) error {
 		return fmt.Errorf("snapshot: fsync dir %s: %w", dir, err)
 	}
 	return nil
+}
+
+// marshalAux encodes the aux section (names in sorted order).
+func marshalAux(aux map[string][]byte) []byte {
+	names := make([]string, 0, len(aux))
+	for n := range aux {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	b := []byte{kindAux}
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(names)))
+	for _, n := range names {
+		b = binary.LittleEndian.AppendUint32(b, uint32(len(n)))
+		b = append(b, n...)
+		b = binary.LittleEndian.AppendUint32(b, uint32(len(aux[n])))
+		b = append(b, aux[n]...)
+	}
+	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, crcTable))
 }

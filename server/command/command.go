@@ -29,6 +29,7 @@ const (
 	NoMulti                           // not allowed inside MULTI
 	AllowBusy                         // allowed while a script is busy
 	NoMandatoryKeys                   // may take no keys (EVAL with numkeys 0)
+	NoAsyncLoading                    // refused during async loading (SAVE, BGSAVE...)
 	MovableKeys                       // key positions depend on the arguments (set by the table when KeysFunc is given)
 )
 
@@ -42,7 +43,7 @@ var flagNames = []struct {
 	{PubSub, "pubsub"}, {NoScript, "noscript"}, {Blocking, "blocking"}, {Loading, "loading"},
 	{Stale, "stale"}, {SkipMonitor, "skip_monitor"}, {SkipSlowlog, "skip_slowlog"},
 	{Fast, "fast"}, {NoAuth, "no_auth"}, {MayReplicate, "may_replicate"},
-	{NoMandatoryKeys, "no_mandatory_keys"}, {NoMulti, "no_multi"}, {MovableKeys, "movablekeys"},
+	{NoMandatoryKeys, "no_mandatory_keys"}, {NoAsyncLoading, "no_async_loading"}, {NoMulti, "no_multi"}, {MovableKeys, "movablekeys"},
 	{AllowBusy, "allow_busy"},
 }
 

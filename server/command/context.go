@@ -201,6 +201,17 @@ type Server interface {
 	Call(c *Context, args [][]byte, w Writer, check func(*Spec) string) *Spec
 	// AOFEnabled reports whether the append-only log is on.
 	AOFEnabled() bool
+	// Save writes a snapshot synchronously (SAVE); the error text is the
+	// reply.
+	Save() error
+	// BGSave starts a background snapshot and returns the status reply
+	// (BGSAVE [SCHEDULE]).
+	BGSave(schedule bool) (string, error)
+	// BGRewriteAOF starts a snapshot that becomes the log's new base and
+	// returns the status reply.
+	BGRewriteAOF() (string, error)
+	// LastSave is the Unix time of the last successful save.
+	LastSave() int64
 	// Exec runs the transaction c's client queued since MULTI (EXEC),
 	// or aborts it when a watched key changed or a command was refused
 	// while queuing. The caller has checked that the client is in MULTI.
