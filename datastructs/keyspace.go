@@ -24,6 +24,13 @@ type Observer interface {
 	KeyEvicted(db int, key string)
 }
 
+// AddObserver is implemented by an Observer that also wants to know about
+// every key added to a database (Redis's dbAdd: a new key, and the
+// destination of RENAME, MOVE and COPY); keyspace notifications send "new".
+type AddObserver interface {
+	KeyAdded(db int, key string)
+}
+
 // Options configures a Keyspace. The zero value is usable.
 type Options struct {
 	// Databases is the number of databases (the "databases" config);
@@ -50,6 +57,7 @@ type Keyspace struct {
 	dbs      []*DB
 	now      func() int64
 	observer Observer
+	adder    AddObserver // observer, if it implements AddObserver
 	rnd      *rand.Rand
 	// Stats are updated by lookups and expiry.
 	Stats Stats
@@ -162,7 +170,8 @@ func New(opts Options) *Keyspace {
 	if now == nil {
 		now = func() int64 { return time.Now().UnixMilli() }
 	}
-	ks := &Keyspace{now: now, observer: opts.Observer, rnd: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))}
+	ks := &Keyspace{now: now, rnd: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))}
+	ks.SetObserver(opts.Observer)
 	ks.dbs = make([]*DB, n)
 	for i := range ks.dbs {
 		ks.dbs[i] = newDB(ks, i)
@@ -171,7 +180,10 @@ func New(opts Options) *Keyspace {
 }
 
 // SetObserver replaces the observer (nil removes it).
-func (ks *Keyspace) SetObserver(o Observer) { ks.observer = o }
+func (ks *Keyspace) SetObserver(o Observer) {
+	ks.observer = o
+	ks.adder, _ = o.(AddObserver)
+}
 
 // Now returns the keyspace clock in Unix milliseconds.
 func (ks *Keyspace) Now() int64 { return ks.clockMs() }
@@ -461,6 +473,7 @@ func (db *DB) set(key []byte, e Entry, expireAt int64, keepTTL bool) {
 		if e.ExpireAt != 0 {
 			db.expires.Set(ks, e.ExpireAt)
 		}
+		db.added(ks)
 	}
 	db.Modified(key)
 }
@@ -641,6 +654,14 @@ func (db *DB) insert(k string, e Entry) {
 	db.used += keyCost(k) + e.recordedSize()
 	if e.ExpireAt != 0 {
 		db.expires.Set(k, e.ExpireAt)
+	}
+	db.added(k)
+}
+
+// added tells the AddObserver about a new key.
+func (db *DB) added(k string) {
+	if db.ks.adder != nil {
+		db.ks.adder.KeyAdded(db.index, k)
 	}
 }
 

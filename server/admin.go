@@ -4,7 +4,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aikv/aikv/server/command"
@@ -127,14 +126,6 @@ func (s *Server) KillClient(cl *command.Client) {
 	}
 }
 
-// outbox holds MONITOR output for one connection. Other connections append
-// to it while holding Server.mu; the owning connection's goroutine drains
-// it and writes it to its socket without holding Server.mu.
-type outbox struct {
-	mu  sync.Mutex
-	buf []byte
-}
-
 // maxMonitorBacklog bounds a monitor's undelivered output; a monitor that
 // falls further behind is disconnected rather than growing without end.
 const maxMonitorBacklog = 256 << 20
@@ -193,9 +184,7 @@ func (s *Server) feedMonitorsLocked(c *conn, args [][]byte) {
 			continue
 		}
 		if wasEmpty {
-			// Wake the monitor's goroutine out of its read so it writes
-			// the output; see conn.loop.
-			m.nc.SetReadDeadline(now)
+			m.nudge()
 		}
 	}
 }
@@ -248,20 +237,6 @@ func appendRepr(dst, b []byte) []byte {
 		}
 	}
 	return append(dst, '"')
-}
-
-// drainOutbox writes pending MONITOR output. Called by the connection's
-// own goroutine without s.mu.
-func (c *conn) drainOutbox() error {
-	c.out.mu.Lock()
-	buf := c.out.buf
-	c.out.buf = nil
-	c.out.mu.Unlock()
-	if len(buf) == 0 {
-		return nil
-	}
-	_, err := c.nc.Write(buf)
-	return err
 }
 
 // latencyMonitor records events that took at least the

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"errors"
+	"os"
 	"time"
 
 	"github.com/aikv/aikv/server/command"
@@ -61,6 +63,9 @@ func (b *blocking) init() {
 func (s *Server) KeyModified(db int, key string) {
 	if len(s.watchers) != 0 {
 		s.touchWatchedLocked(db, key)
+	}
+	if len(s.tracking.keys) > 0 || len(s.tracking.prefixes) > 0 {
+		s.trackingKeyModifiedLocked(key)
 	}
 	if len(s.blocking.waiting) == 0 {
 		return
@@ -231,6 +236,18 @@ func (c *conn) waitParked() (pending [][][]byte, alive bool) {
 		defer close(readerDone)
 		for {
 			if err := c.rd.Fill(c.nc); err != nil {
+				if !c.stopRead.Load() && errors.Is(err, os.ErrDeadlineExceeded) &&
+					!c.killed.Load() && !c.s.closing.Load() {
+					// No timeout applies here: woken to write pub/sub or
+					// tracking output.
+					c.nc.SetReadDeadline(time.Time{})
+					if c.stopRead.Load() {
+						return
+					}
+					if c.drainOutbox() == nil {
+						continue
+					}
+				}
 				// Only our own stop request (below) sets a deadline here;
 				// any other error means the client is gone, the query
 				// buffer limit was hit, or the server is shutting down.

@@ -53,8 +53,14 @@ type conn struct {
 	// interrupts a wait for CLIENT PAUSE (CLIENT KILL).
 	killed atomic.Bool
 	wake   chan struct{}
-	// out is the MONITOR output waiting to be written (own mutex).
+	// out is output from other connections (MONITOR, pub/sub,
+	// invalidations) waiting to be written (own mutex).
 	out outbox
+	// subs are the connection's subscriptions (guarded by Server.mu).
+	subs connSubs
+	// congested lists receivers this connection's batch overfilled (set
+	// under Server.mu by its own batch; see waitCongested).
+	congested []*conn
 	// tx is the MULTI/WATCH state (guarded by Server.mu).
 	tx txState
 	// execErrs counts the error replies of the current command that EXEC
@@ -134,8 +140,14 @@ func (s *Server) serveConn(nc net.Conn) {
 	}
 	c.loop()
 
+	c.out.mu.Lock()
+	c.out.dead = true
+	c.out.buf, c.out.spare = nil, nil
+	c.out.mu.Unlock()
 	s.mu.Lock()
 	s.discardLocked(c)
+	s.unsubscribeAllLocked(c)
+	s.trackingDisconnectLocked(c)
 	delete(s.clients, c.client.ID)
 	delete(s.monitors, c.client.ID)
 	s.mu.Unlock()
@@ -210,6 +222,9 @@ func (c *conn) loop() {
 				return
 			}
 		}
+		if len(c.congested) > 0 {
+			c.waitCongested()
+		}
 		if c.client.CloseAfterReply || c.killed.Load() {
 			return
 		}
@@ -221,23 +236,24 @@ func (c *conn) loop() {
 		// Set the read deadline before checking for shutdown and MONITOR
 		// output: Shutdown and the monitor feed move the deadline to now
 		// to wake this read, and must not be overwritten unseen.
-		monitor := c.client.Monitor
-		if monitor {
-			c.nc.SetReadDeadline(time.Time{}) // monitors never time out
+		// Monitors and Pub/Sub clients never time out, as in Redis.
+		var deadline time.Time
+		if c.client.Monitor || c.client.PubSub {
 		} else if t := c.s.idleTimeout(); t > 0 {
-			c.nc.SetReadDeadline(time.Now().Add(t))
+			deadline = time.Now().Add(t)
 		}
+		c.nc.SetReadDeadline(deadline)
 		if c.s.closing.Load() || c.killed.Load() {
 			return
 		}
-		if monitor {
-			if err := c.drainOutbox(); err != nil {
-				return
-			}
+		if err := c.drainOutbox(); err != nil {
+			return
 		}
 		if err := c.rd.Fill(c.nc); err != nil {
-			if monitor && errors.Is(err, os.ErrDeadlineExceeded) {
-				continue // woken to write MONITOR output
+			if errors.Is(err, os.ErrDeadlineExceeded) && (deadline.IsZero() || time.Now().Before(deadline)) {
+				// Not the idle timeout: woken to write output from
+				// other clients (nudge), or to stop (checked above).
+				continue
 			}
 			return
 		}
@@ -314,6 +330,9 @@ func (c *conn) clientInfo(now time.Time) string {
 	if cl.Monitor {
 		flags += "O"
 	}
+	if cl.PubSub {
+		flags += "P"
+	}
 	if cl.InMulti {
 		flags += "x"
 	}
@@ -321,6 +340,7 @@ func (c *conn) clientInfo(now time.Time) string {
 		flags += "b"
 	}
 	flags += cl.Flags
+	flags += trackingFlags(&cl.Tracking)
 	if c.tx.dirty {
 		flags += "d"
 	}
@@ -329,11 +349,18 @@ func (c *conn) clientInfo(now time.Time) string {
 	}
 	b.WriteString(" flags=" + flags)
 	b.WriteString(" db=" + strconv.Itoa(cl.DB))
-	b.WriteString(" sub=0 psub=0 ssub=0 multi=" + strconv.Itoa(c.multiCount()))
+	b.WriteString(" sub=" + strconv.Itoa(cl.Subs[command.SubChannel]))
+	b.WriteString(" psub=" + strconv.Itoa(cl.Subs[command.SubPattern]))
+	b.WriteString(" ssub=" + strconv.Itoa(cl.Subs[command.SubShard]))
+	b.WriteString(" multi=" + strconv.Itoa(c.multiCount()))
 	b.WriteString(" qbuf=" + strconv.Itoa(cl.QueryBufLen) + " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0")
 	b.WriteString(" obl=0 oll=0 omem=0 tot-mem=0 events=r")
 	b.WriteString(" cmd=" + orNULL(cl.LastCmd))
-	b.WriteString(" user=default redir=-1")
+	redir := int64(-1)
+	if cl.Tracking.On {
+		redir = cl.Tracking.Redirect
+	}
+	b.WriteString(" user=default redir=" + strconv.FormatInt(redir, 10))
 	b.WriteString(" resp=" + strconv.Itoa(cl.Proto))
 	return b.String()
 }

@@ -35,6 +35,7 @@ func (s *Server) execBatch(c *conn, batch [][][]byte) {
 	c.cmdStart = nanotime()
 	s.ks.FreezeClockAt(now.UnixMilli())
 	defer s.ks.ThawClock()
+	c.takeOutboxLocked()
 	defer s.endBatch(c)
 	for i, args := range batch {
 		if c.client.Kill {
@@ -60,6 +61,7 @@ func (s *Server) execBatch(c *conn, batch [][][]byte) {
 // endBatch logs the batch's effects as one record and makes every reply
 // that depends on it wait for it. Caller holds s.mu.
 func (s *Server) endBatch(c *conn) {
+	s.broadcastInvalidationsLocked()
 	if s.persist.log == nil {
 		s.servedInBatch = s.servedInBatch[:0]
 		return
@@ -136,6 +138,11 @@ func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) *command.S
 		s.reject(c, run, command.ErrNotInMulti)
 		return nil
 	}
+	if c.client.PubSub && c.client.Proto == 2 && !allowedWhileSubscribed(run) {
+		run.Stats.RejectedCalls++
+		c.w.Error("ERR Can't execute '" + run.Name + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
+		return nil
+	}
 	if s.ks.Loading && !run.Flags.Has(command.Loading) {
 		run.Stats.RejectedCalls++
 		s.reject(c, run, command.ErrLoading)
@@ -173,7 +180,15 @@ func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) *command.S
 	dirty := s.ks.Dirty
 	errsBefore := c.w.Errors
 	start := c.cmdStart
+	prev := s.current
+	s.current = c
+	s.beforeHandlerLocked(run)
 	run.Handler(ctx)
+	s.afterHandlerLocked(&c.client, run, args, c.w.Errors != errsBefore)
+	if len(s.tracking.pendingSelf) > 0 {
+		s.trackingPendingLocked(c)
+	}
+	s.current = prev
 	end := nanotime()
 	dur := time.Duration(end - start)
 	c.cmdStart = end

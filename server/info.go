@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"github.com/aikv/aikv/server/command"
 
 	"github.com/aikv/aikv/datastructs"
 	"os"
@@ -106,7 +107,7 @@ func (s *Server) infoClients(b *strings.Builder) {
 	field(b, "client_recent_max_input_buffer", 0)
 	field(b, "client_recent_max_output_buffer", 0)
 	field(b, "blocked_clients", s.blocking.count)
-	field(b, "tracking_clients", 0)
+	field(b, "tracking_clients", s.tracking.clients)
 	field(b, "clients_in_timeout_table", 0)
 }
 
@@ -288,11 +289,21 @@ func (s *Server) infoStats(b *strings.Builder) {
 		"total_eviction_exceeded_time", "current_eviction_exceeded_time")
 	field(b, "keyspace_hits", s.ks.Stats.KeyspaceHits)
 	field(b, "keyspace_misses", s.ks.Stats.KeyspaceMisses)
-	zero("pubsub_channels", "pubsub_patterns", "pubsubshard_channels", "latest_fork_usec", "total_forks",
+	field(b, "pubsub_channels", len(s.pubsub.subs[command.SubChannel]))
+	field(b, "pubsub_patterns", len(s.pubsub.subs[command.SubPattern]))
+	field(b, "pubsubshard_channels", len(s.pubsub.subs[command.SubShard]))
+	zero("latest_fork_usec", "total_forks",
 		"migrate_cached_sockets", "slave_expires_tracked_keys", "active_defrag_hits", "active_defrag_misses",
 		"active_defrag_key_hits", "active_defrag_key_misses", "total_active_defrag_time",
-		"current_active_defrag_time", "tracking_total_keys", "tracking_total_items", "tracking_total_prefixes",
-		"unexpected_error_replies")
+		"current_active_defrag_time")
+	items := 0
+	for _, ids := range s.tracking.keys {
+		items += len(ids)
+	}
+	field(b, "tracking_total_keys", len(s.tracking.keys))
+	field(b, "tracking_total_items", items)
+	field(b, "tracking_total_prefixes", len(s.tracking.prefixes))
+	zero("unexpected_error_replies")
 	field(b, "total_error_replies", s.stats.errorReplies)
 	zero("dump_payload_sanitizations", "total_reads_processed", "total_writes_processed",
 		"io_threaded_reads_processed", "io_threaded_writes_processed", "reply_buffer_shrinks", "reply_buffer_expands")

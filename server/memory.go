@@ -118,6 +118,7 @@ func (s *Server) KeyEvicted(db int, key string) {
 	if s.logging() {
 		s.addEffect(db, [][]byte{[]byte("DEL"), []byte(key)})
 	}
+	s.NotifyKeyspaceEvent(command.NotifyEvicted, "evicted", []byte(key), db)
 }
 
 // goMemStats are the Go runtime's own figures (runtime/metrics), reported

@@ -70,6 +70,7 @@ func (s *Server) KeyExpired(db int, key string) {
 	if s.logging() {
 		s.addEffect(db, [][]byte{[]byte("DEL"), []byte(key)})
 	}
+	s.NotifyKeyspaceEvent(command.NotifyExpired, "expired", []byte(key), db)
 }
 
 // collectEffects runs after a handler: it moves what the handler logged,

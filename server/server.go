@@ -53,6 +53,22 @@ type Server struct {
 	// latency-monitor-threshold in milliseconds (0: off).
 	latency          latencyMonitor
 	latencyThreshold int64
+	// pubsub holds the subscriptions; current is the connection running
+	// the command being dispatched (nil for background work).
+	pubsub  pubsub
+	current *conn
+	// outLimits caches client-output-buffer-limit (see cfgOutputLimits).
+	outLimits struct {
+		raw    string
+		parsed [2]outputLimit
+	}
+	// notify caches notify-keyspace-events (see notifyFlagsLocked).
+	notify struct {
+		raw   string
+		flags notifyFlags
+	}
+	// tracking is the client-side caching state.
+	tracking tracking
 	// peakMemory and startupMemory feed INFO memory and MEMORY STATS.
 	peakMemory, startupMemory int64
 	// policy is maxmemory-policy parsed; memLimitSet is the maxmemory
@@ -116,10 +132,13 @@ func New(cfg *config.Config, table *command.Table, log *slog.Logger) *Server {
 	s.ks.SetObserver(s)
 	s.save.done = sync.NewCond(&s.mu)
 	s.blocking.init()
+	s.pubsub.init()
+	s.tracking.init()
 	s.stats.init(table)
 	s.slowlog.init()
 	s.pause.signal()
 	s.refreshLatencyThresholdLocked()
+	s.refreshOutputLimitsLocked()
 	used, _ := readMemStats()
 	s.startupMemory = int64(used)
 	s.peakMemory = int64(used)
@@ -336,6 +355,7 @@ func (l lockedKeyspace) ExpireSample(db, n int) (sampled, expired int) {
 		// client waits for it.
 		l.s.commitEffects()
 	}
+	l.s.broadcastInvalidationsLocked()
 	return sampled, expired
 }
 

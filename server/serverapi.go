@@ -59,6 +59,7 @@ func (s *Server) ConfigSet(pairs [][2]string, local bool) error {
 		s.logLevel.Set(config.SlogLevel(s.cfg.LogLevel))
 	}
 	s.applyMemoryConfig()
+	s.refreshOutputLimitsLocked()
 	return nil
 }
 

@@ -19,5 +19,6 @@ func NewTable() *command.Table {
 	registerScripting(t)
 	registerSort(t)
 	registerMulti(t)
+	registerPubSub(t)
 	return t
 }

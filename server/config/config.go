@@ -44,7 +44,7 @@ type Config struct {
 	LFULogFactor     int    // lfu-log-factor
 	LFUDecayTime     int    // lfu-decay-time, minutes
 
-	NotifyKeyspaceEvents string // notify-keyspace-events, rendered as Redis does ("AKE")
+	NotifyKeyspaceEvents string // notify-keyspace-events, canonical ("AKE"; "AnKE" when 'n' is set too, which CONFIG GET hides)
 
 	LogLevel string // loglevel: debug | verbose | notice | warning
 	LogFile  string // logfile; "" = standard error

@@ -79,7 +79,7 @@ func params() []*Param {
 		memP("proto-max-bulk-len", 1<<20, longMax, 512<<20, bindInt64(func(c *Config) *int64 { return &c.ProtoMaxBulkLen })),
 		memP("client-query-buffer-limit", 1<<20, longMax, 1<<30, bindInt64(func(c *Config) *int64 { return &c.ClientQueryBufferLimit })),
 		specialP("client-output-buffer-limit", "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
-			parseClientOutputBufferLimit, flags(MultiArg), unsupported),
+			parseClientOutputBufferLimit, flags(MultiArg)),
 		mk(&Param{Name: "maxmemory-clients", Kind: MemoryPercent, Min: -100, Max: longMax, Default: "0"}, []opt{unsupported}),
 		strP("unixsocket", "", immutable, unsupported),
 		intP("unixsocketperm", 0, 0777, 0, immutable, unsupported),
@@ -154,8 +154,7 @@ func params() []*Param {
 		intP("latency-monitor-threshold", 0, llongMax, 0, noEffect),
 		boolP("latency-tracking", true, noEffect),
 		specialP("latency-tracking-info-percentiles", "50 99 99.9", parsePercentiles, flags(MultiArg), noEffect),
-		specialP("notify-keyspace-events", "", parseNotifyKeyspaceEvents,
-			bindString(func(c *Config) *string { return &c.NotifyKeyspaceEvents })),
+		specialP("notify-keyspace-events", "", parseNotifyKeyspaceEvents, bindNotify),
 		intP("tracking-table-max-keys", 0, longMax, 1000000, noEffect),
 		intP("busy-reply-threshold", 0, longMax, 5000, aliases("lua-time-limit"),
 			bindInt64(func(c *Config) *int64 { return &c.BusyReplyThreshold })),
@@ -404,8 +403,12 @@ func parseNotifyKeyspaceEvents(v string) (string, error) {
 		all = all && set[notifyClasses[j]]
 	}
 	if all {
-		// Redis's wart, kept: with every class set, 'n' is not rendered.
+		// Redis's wart, kept: with every class set, 'n' is not rendered
+		// (bindNotify drops it); it is stored, as Redis keeps the flag.
 		b.WriteByte('A')
+		if set['n'] {
+			b.WriteByte('n')
+		}
 	} else {
 		for j := 0; j < len(notifyClasses); j++ {
 			if set[notifyClasses[j]] {
@@ -419,6 +422,18 @@ func parseNotifyKeyspaceEvents(v string) (string, error) {
 		}
 	}
 	return b.String(), nil
+}
+
+// bindNotify stores the canonical notify-keyspace-events, which keeps 'n'
+// after 'A', and renders it as Redis does, without the 'n'.
+func bindNotify(p *Param) {
+	p.load = func(c *Config, v string) { c.NotifyKeyspaceEvents = v }
+	p.render = func(c *Config) string {
+		if v := c.NotifyKeyspaceEvents; strings.HasPrefix(v, "An") {
+			return "A" + v[2:]
+		}
+		return c.NotifyKeyspaceEvents
+	}
 }
 
 func parseClientOutputBufferLimit(v string) (string, error) {
