@@ -18,5 +18,6 @@ func NewTable() *command.Table {
 	registerJSON(t)
 	registerScripting(t)
 	registerSort(t)
+	registerDump(t)
 	return t
 }
