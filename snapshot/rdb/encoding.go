@@ -299,3 +299,14 @@ func parseStrictInt(s string) (int64, bool) {
 	}
 	return int64(n), true
 }
+
+// ReadString decodes one RDB string (any encoding) at the start of b and
+// returns it and the bytes after it.
+func ReadString(b []byte) (s, rest []byte, err error) {
+	d := &decoder{b: b}
+	s = d.stringBytes()
+	if d.err != nil {
+		return nil, nil, d.err
+	}
+	return s, b[d.off:], nil
+}

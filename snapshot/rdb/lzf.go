@@ -1,6 +1,9 @@
 package rdb
 
-import "errors"
+import (
+	"errors"
+	"sync"
+)
 
 var errLZF = errors.New("rdb: corrupt LZF data")
 
@@ -62,6 +65,15 @@ const (
 	lzfMaxRef = (1 << 8) + (1 << 3)
 )
 
+// lzfTable is the compressor's hash table. Entries carry the generation
+// of the call that wrote them, so a pooled table needs no clearing.
+type lzfTable struct {
+	tab [lzfHSize]uint64
+	gen uint32
+}
+
+var lzfTables = sync.Pool{New: func() any { return new(lzfTable) }}
+
 func lzfIdx(h uint32) uint32 { return ((h >> (3*8 - lzfHLog)) - h*5) & (lzfHSize - 1) }
 
 // LZFCompress is liblzf's lzf_compress as Redis builds it (HLOG 16,
@@ -72,7 +84,24 @@ func LZFCompress(in []byte, maxOut int) []byte {
 	if len(in) == 0 || maxOut <= 0 {
 		return nil
 	}
-	htab := make([]int32, lzfHSize) // input positions; 0 never matches
+	ht := lzfTables.Get().(*lzfTable)
+	defer lzfTables.Put(ht)
+	ht.gen++
+	if ht.gen == 0 { // wrapped: stale entries could look current
+		clear(ht.tab[:])
+		ht.gen = 1
+	}
+	gen := uint64(ht.gen) << 32
+	// get returns the position stored in a slot (0, which never matches,
+	// when the slot is from an earlier call); set stores one.
+	get := func(slot uint32) int {
+		v := ht.tab[slot]
+		if v&^0xffffffff != gen {
+			return 0
+		}
+		return int(uint32(v))
+	}
+	set := func(slot uint32, pos int) { ht.tab[slot] = gen | uint64(uint32(pos)) }
 	out := make([]byte, maxOut+4)
 	outEnd := maxOut
 	inEnd := len(in)
@@ -86,8 +115,8 @@ func LZFCompress(in []byte, maxOut int) []byte {
 	for ip < inEnd-2 {
 		hval = hval<<8 | uint32(in[ip+2])
 		slot := lzfIdx(hval)
-		ref := int(htab[slot])
-		htab[slot] = int32(ip)
+		ref := get(slot)
+		set(slot, ip)
 		off := ip - ref - 1
 		if ref > 0 && off >= 0 && off < lzfMaxOff && in[ref+2] == in[ip+2] &&
 			in[ref] == in[ip] && in[ref+1] == in[ip+1] {
@@ -148,10 +177,10 @@ func LZFCompress(in []byte, maxOut int) []byte {
 			ip -= 2
 			hval = uint32(in[ip])<<8 | uint32(in[ip+1])
 			hval = hval<<8 | uint32(in[ip+2])
-			htab[lzfIdx(hval)] = int32(ip)
+			set(lzfIdx(hval), ip)
 			ip++
 			hval = hval<<8 | uint32(in[ip+2])
-			htab[lzfIdx(hval)] = int32(ip)
+			set(lzfIdx(hval), ip)
 			ip++
 			continue
 		}
