@@ -315,4 +315,3 @@ func TestFunctions(t *testing.T) {
 		t.Errorf("corrupt dump: %q", msg)
 	}
 }
-
