@@ -52,11 +52,13 @@ func OpenPayload(p []byte) ([]byte, error) {
 // *UnsupportedError (a stream or an unknown module type), ErrEmptyKey, or
 // one wrapping ErrCorrupt.
 func Restore(p []byte) (Object, error) {
-	body, err := OpenPayload(p)
-	if err != nil {
+	if _, err := OpenPayload(p); err != nil {
 		return Object{}, err
 	}
-	d := &decoder{b: body}
+	// Like Redis, decode from the whole payload: a value that claims more
+	// bytes than its body reads into the trailer, and trailing bytes are
+	// ignored.
+	d := &decoder{b: p}
 	t := d.byte()
 	if d.err != nil {
 		return Object{}, d.err

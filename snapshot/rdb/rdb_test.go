@@ -303,7 +303,7 @@ func TestRestoreErrors(t *testing.T) {
 		"duplicate set":   {TypeSet, 2, 1, 'a', 1, 'a'},
 		"duplicate hash":  {TypeHash, 2, 1, 'a', 1, 'b', 1, 'a', 1, 'c'},
 		"huge count":      {TypeList, 0x80, 0xff, 0xff, 0xff, 0xff},
-		"truncated":       {TypeString, 10, 'a'},
+		"truncated":       {TypeString, 0x40, 0xff, 'a'},
 		"bad lzf":         {TypeString, 0xc3, 2, 10, 0x20, 0},
 		"nan score":       append([]byte{TypeZSet2, 1, 1, 'a'}, binary.LittleEndian.AppendUint64(nil, math.Float64bits(math.NaN()))...),
 		"odd hash packed": AppendRawString([]byte{TypeHashListpack}, string(func() []byte { lb := newListpack(); lb.append("x"); return lb.bytes() }())),
