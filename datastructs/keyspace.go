@@ -52,6 +52,13 @@ type Keyspace struct {
 	// Dirty counts changes since the last successful save
 	// (rdb_changes_since_last_save).
 	Dirty int64
+	// snap is the running snapshot (nil: none) and snapEpoch its epoch;
+	// see snapshot.go.
+	snap      *snapState
+	snapEpoch uint32
+	// frozenNow, when not 0, is the time every clock read returns (see
+	// FreezeClock).
+	frozenNow int64
 	// Loading is true while the dataset is being loaded; expiry is not
 	// applied then, so replay reproduces the logged state exactly.
 	Loading bool
@@ -91,16 +98,16 @@ func (ks *Keyspace) newAccess() uint32 {
 	if ks.lfu != nil {
 		return ks.lfuMinutes()<<8 | lfuInitVal
 	}
-	return uint32(ks.now() / 1000)
+	return uint32(ks.clockMs() / 1000)
 }
 
 // lfuMinutes is Redis's LFUGetTimeInMinutes.
-func (ks *Keyspace) lfuMinutes() uint32 { return uint32(ks.now()/60000) & 0xffff }
+func (ks *Keyspace) lfuMinutes() uint32 { return uint32(ks.clockMs()/60000) & 0xffff }
 
 // touch records an access to e (Redis's updateLFU / LRU_CLOCK update).
 func (ks *Keyspace) touch(e *Entry) {
 	if ks.lfu == nil {
-		e.access = uint32(ks.now() / 1000)
+		e.access = uint32(ks.clockMs() / 1000)
 		return
 	}
 	counter := ks.lfuDecr(e.access)
@@ -160,14 +167,35 @@ func New(opts Options) *Keyspace {
 func (ks *Keyspace) SetObserver(o Observer) { ks.observer = o }
 
 // Now returns the keyspace clock in Unix milliseconds.
-func (ks *Keyspace) Now() int64 { return ks.now() }
+func (ks *Keyspace) Now() int64 { return ks.clockMs() }
+
+// clockMs is the keyspace's current time: the time frozen by FreezeClock
+// while a batch of commands runs, else the clock itself.
+func (ks *Keyspace) clockMs() int64 {
+	if ks.frozenNow != 0 {
+		return ks.frozenNow
+	}
+	return ks.now()
+}
+
+// FreezeClock makes the keyspace see one instant, read once, until
+// ThawClock: the dispatcher freezes it for each batch of commands, as
+// Redis uses one cached time per command, so expiry checks and LRU
+// bookkeeping do not read the clock for every key they touch.
+func (ks *Keyspace) FreezeClock() { ks.frozenNow = ks.now() }
+
+// FreezeClockAt is FreezeClock with a time the caller already read.
+func (ks *Keyspace) FreezeClockAt(ms int64) { ks.frozenNow = ms }
+
+// ThawClock undoes FreezeClock.
+func (ks *Keyspace) ThawClock() { ks.frozenNow = 0 }
 
 // AlreadyExpired reports whether an absolute expiry time (Unix ms) has
 // passed, so a command setting it should delete the key instead. While
 // loading it is always false: replay stores what the log recorded and
 // the deletion, if any, follows as its own DEL record.
 func (ks *Keyspace) AlreadyExpired(at int64) bool {
-	return !ks.Loading && at <= ks.now()
+	return !ks.Loading && at <= ks.clockMs()
 }
 
 // Rand returns the keyspace's random source (for SPOP, RANDOMKEY...).
@@ -183,15 +211,23 @@ func (ks *Keyspace) DB(i int) *DB { return ks.dbs[i] }
 // both databases counts as modified, before the swap (a key that leaves a
 // database: WATCH) and after it (a key that arrives: clients blocked on
 // it in that database are served, as Redis's scanDatabaseForReadyKeys).
+//
+// SWAPDB of a database with itself changes nothing and notifies nothing:
+// Redis returns early, so a WATCH survives it.
 func (ks *Keyspace) Swap(a, b int) {
+	ks.Dirty++
+	if a == b {
+		return
+	}
 	da, db := ks.dbs[a], ks.dbs[b]
+	da.captureAll()
+	db.captureAll()
 	ks.notifyAll(da)
 	ks.notifyAll(db)
 	da.keys, db.keys = db.keys, da.keys
 	da.expires, db.expires = db.expires, da.expires
 	ks.notifyAll(da)
 	ks.notifyAll(db)
-	ks.Dirty++
 }
 
 // FlushAll empties every database.
@@ -244,7 +280,7 @@ func (db *DB) lookup(key string) *Entry {
 	if e == nil {
 		return nil
 	}
-	if e.ExpireAt != 0 && e.ExpireAt <= db.ks.now() && !db.ks.Loading {
+	if e.ExpireAt != 0 && e.ExpireAt <= db.ks.clockMs() && !db.ks.Loading {
 		db.expire(key)
 		return nil
 	}
@@ -270,13 +306,21 @@ func (db *DB) expire(key string) {
 
 // Lookup returns the live entry for key for reading, or nil. It counts a
 // keyspace hit or miss. The pointer is valid until the next change to db.
+//
+// While a snapshot runs, the first lookup of an entry not yet captured
+// captures it (as LookupWrite does): a handler that mutates what it got
+// from Lookup can then never change a value the snapshot still needs.
 func (db *DB) Lookup(key []byte) *Entry {
-	e := db.lookup(bstr(key))
+	k := bstr(key)
+	e := db.lookup(k)
 	if e == nil {
 		db.ks.Stats.KeyspaceMisses++
 	} else {
 		db.ks.Stats.KeyspaceHits++
 		db.ks.touch(e)
+		if db.ks.snap != nil {
+			db.preWrite(k, e)
+		}
 	}
 	return e
 }
@@ -285,9 +329,11 @@ func (db *DB) Lookup(key []byte) *Entry {
 // modify it, or nil. It does not count hits or misses. After modifying the
 // value in place the caller must call Modified(key).
 func (db *DB) LookupWrite(key []byte) *Entry {
-	e := db.lookup(bstr(key))
+	k := bstr(key)
+	e := db.lookup(k)
 	if e != nil {
 		db.ks.touch(e)
+		db.preWrite(k, e)
 	}
 	return e
 }
@@ -295,7 +341,7 @@ func (db *DB) LookupWrite(key []byte) *Entry {
 // IdleSeconds returns how many seconds ago e was last accessed (OBJECT
 // IDLETIME). Only meaningful while LRU tracking is on.
 func (db *DB) IdleSeconds(e *Entry) int64 {
-	idle := db.ks.now()/1000 - int64(e.access)
+	idle := db.ks.clockMs()/1000 - int64(e.access)
 	if idle < 0 {
 		idle = 0
 	}
@@ -336,10 +382,22 @@ func (db *DB) SetAccess(key []byte, idle int64, freq int) {
 // nil for a logically expired key.
 func (db *DB) Peek(key string) *Entry {
 	e := db.keys.GetPtr(key)
-	if e == nil || (e.ExpireAt != 0 && e.ExpireAt <= db.ks.now() && !db.ks.Loading) {
+	if e == nil || (e.ExpireAt != 0 && e.ExpireAt <= db.ks.clockMs() && !db.ks.Loading) {
 		return nil
 	}
 	return e
+}
+
+// Stored reports whether the table holds key, live or expired but not
+// yet reclaimed, and whether its TTL has passed. It neither expires the
+// key nor counts stats: WATCH uses it to tell a key that expires while
+// watched from one that was already dead when watched.
+func (db *DB) Stored(key string) (present, expired bool) {
+	e := db.keys.GetPtr(key)
+	if e == nil {
+		return false, false
+	}
+	return true, e.ExpireAt != 0 && e.ExpireAt <= db.ks.clockMs() && !db.ks.Loading
 }
 
 // Exists reports whether key is live (expiring it if needed), without
@@ -374,7 +432,9 @@ func (db *DB) SetValue(key []byte, v Value, expireAt int64, keepTTL bool) {
 
 func (db *DB) set(key []byte, e Entry, expireAt int64, keepTTL bool) {
 	k := bstr(key)
+	e.snap = db.ks.snapEpoch
 	if old := db.keys.GetPtr(k); old != nil {
+		db.preWrite(k, old)
 		if db.ks.lfu != nil {
 			// An overwritten key keeps its access frequency (Redis's
 			// dbOverwrite); under LRU the new value is freshly accessed.
@@ -429,6 +489,11 @@ func (db *DB) Delete(key []byte) bool {
 }
 
 func (db *DB) delete(k string) {
+	if db.ks.snap != nil {
+		if e := db.keys.GetPtr(k); e != nil {
+			db.preWrite(k, e)
+		}
+	}
 	if e, ok := db.keys.Delete(k); ok && e.ExpireAt != 0 {
 		db.expires.Delete(k)
 	}
@@ -443,11 +508,12 @@ func (db *DB) SetExpire(key []byte, at int64) bool {
 	if e == nil {
 		return false
 	}
-	if at <= db.ks.now() && !db.ks.Loading {
+	if at <= db.ks.clockMs() && !db.ks.Loading {
 		db.delete(k)
 		db.Modified(key)
 		return true
 	}
+	db.preWrite(k, e)
 	if e.ExpireAt == 0 {
 		db.expires.Set(db.storedKey(k), at)
 	} else {
@@ -465,6 +531,7 @@ func (db *DB) Persist(key []byte) bool {
 	if e == nil || e.ExpireAt == 0 {
 		return false
 	}
+	db.preWrite(k, e)
 	e.ExpireAt = 0
 	db.expires.Delete(k)
 	db.Modified(key)
@@ -473,6 +540,7 @@ func (db *DB) Persist(key []byte) bool {
 
 // Flush deletes every key.
 func (db *DB) Flush() {
+	db.captureAll()
 	db.ks.notifyAll(db)
 	db.ks.Dirty += int64(db.keys.Len())
 	db.keys = dict.New[Entry](0)
@@ -484,7 +552,7 @@ func (db *DB) Flush() {
 // present for the whole of a scan is visited at least once; a key may be
 // visited twice. Expired keys are skipped. fn must not modify db.
 func (db *DB) Scan(cursor uint64, count int, fn func(key string, e *Entry)) uint64 {
-	now := db.ks.now()
+	now := db.ks.clockMs()
 	return db.keys.Scan(cursor, count, func(k string, e Entry) {
 		if e.ExpireAt != 0 && e.ExpireAt <= now && !db.ks.Loading {
 			return
@@ -496,7 +564,7 @@ func (db *DB) Scan(cursor uint64, count int, fn func(key string, e *Entry)) uint
 // Range visits every live key; fn returns false to stop. fn must not
 // modify db.
 func (db *DB) Range(fn func(key string, e *Entry) bool) {
-	now := db.ks.now()
+	now := db.ks.clockMs()
 	db.keys.Range(func(k string, e Entry) bool {
 		if e.ExpireAt != 0 && e.ExpireAt <= now && !db.ks.Loading {
 			return true
@@ -513,7 +581,7 @@ func (db *DB) RandomKey() (string, bool) {
 		if !ok {
 			return "", false
 		}
-		if e.ExpireAt != 0 && e.ExpireAt <= db.ks.now() && !db.ks.Loading {
+		if e.ExpireAt != 0 && e.ExpireAt <= db.ks.clockMs() && !db.ks.Loading {
 			if db.keys.Len() == db.expires.Len() && tries > 50 {
 				// Every key is volatile and we keep hitting dead ones:
 				// return it anyway, like Redis, rather than loop.
@@ -534,7 +602,7 @@ func (db *DB) ExpireSample(n int) (sampled, expired int) {
 	if db.expires.Len() == 0 || db.ks.Loading {
 		return 0, 0
 	}
-	now := db.ks.now()
+	now := db.ks.clockMs()
 	var dead []string
 	db.expires.Sample(db.ks.rnd, n, func(k string, at int64) {
 		sampled++
@@ -565,6 +633,7 @@ var ErrNotCopyable = errors.New("datastructs: value type cannot be copied")
 // insert adds an entry for a key known to be absent, indexing its TTL.
 // k must not alias a caller's buffer.
 func (db *DB) insert(k string, e Entry) {
+	e.snap = db.ks.snapEpoch
 	db.keys.Set(k, e)
 	if e.ExpireAt != 0 {
 		db.expires.Set(k, e.ExpireAt)
@@ -648,4 +717,13 @@ func (db *DB) CopyTo(src []byte, to *DB, dstKey []byte, replace bool) (bool, err
 	db.ks.Dirty++
 	to.notify(dstKey)
 	return true, nil
+}
+
+// Reserve pre-sizes an empty database for about n keys, as Redis's
+// RESIZEDB does while loading, so a load does not rehash the table again
+// and again as it grows. It does nothing to a database that holds keys.
+func (db *DB) Reserve(n int) {
+	if db.keys.Len() == 0 && n > 0 {
+		db.keys = dict.New[Entry](n)
+	}
 }

@@ -59,6 +59,9 @@ type Entry struct {
 	// the minute of the last decrement (16 bits) << 8 | a logarithmic
 	// access counter. Updated by DB.Lookup and DB.LookupWrite.
 	access uint32
+	// snap is the epoch of the last snapshot that captured this entry
+	// (see snapshot.go); it fits in the padding after access.
+	snap uint32
 }
 
 // Type returns the entry's value type.

@@ -74,6 +74,10 @@ func (s *Server) mustWaitLocked(c *conn, args [][]byte) bool {
 		return true
 	}
 	run, _ := s.table.Resolve(spec, args)
+	if c.client.InMulti && run.Name == "exec" {
+		// An EXEC waits when its queue would write.
+		return c.tx.flags&(command.Write|command.MayReplicate) != 0
+	}
 	return run.Flags&(command.Write|command.MayReplicate) != 0
 }
 
@@ -87,6 +91,7 @@ func (s *Server) waitPauseLocked(c *conn, args [][]byte) bool {
 		// The replies sent now acknowledge the batch's earlier commands:
 		// log their effects first (flush waits for them).
 		s.endBatch(c)
+		s.ks.ThawClock()
 		s.mu.Unlock()
 		c.flush()
 		t := time.NewTimer(time.Until(until))
@@ -98,6 +103,8 @@ func (s *Server) waitPauseLocked(c *conn, args [][]byte) bool {
 		}
 		t.Stop()
 		s.mu.Lock()
+		s.ks.FreezeClockAt(time.Now().UnixMilli())
+		c.cmdStart = nanotime()
 		if c.client.Kill || s.closing.Load() {
 			return false
 		}

@@ -59,6 +59,9 @@ func (b *blocking) init() {
 
 // KeyModified implements datastructs.Observer.
 func (s *Server) KeyModified(db int, key string) {
+	if len(s.watchers) != 0 {
+		s.touchWatchedLocked(db, key)
+	}
 	if len(s.blocking.waiting) == 0 {
 		return
 	}

@@ -239,16 +239,7 @@ func (s *Server) infoPersistence(b *strings.Builder) {
 	field(b, "current_fork_perc", "0.00")
 	field(b, "current_save_keys_processed", 0)
 	field(b, "current_save_keys_total", 0)
-	field(b, "rdb_changes_since_last_save", s.ks.Dirty)
-	field(b, "rdb_bgsave_in_progress", 0)
-	field(b, "rdb_last_save_time", s.started.Unix())
-	field(b, "rdb_last_bgsave_status", "ok")
-	field(b, "rdb_last_bgsave_time_sec", -1)
-	field(b, "rdb_current_bgsave_time_sec", -1)
-	field(b, "rdb_saves", 0)
-	field(b, "rdb_last_cow_size", 0)
-	field(b, "rdb_last_load_keys_expired", 0)
-	field(b, "rdb_last_load_keys_loaded", 0)
+	s.infoRDB(b)
 	s.infoAOF(b)
 }
 
@@ -273,7 +264,7 @@ func (s *Server) infoStats(b *strings.Builder) {
 		"instantaneous_input_repl_kbps", "instantaneous_output_repl_kbps"} {
 		field(b, n, "0.00")
 	}
-	field(b, "rejected_connections", s.stats.rejectedConns)
+	field(b, "rejected_connections", s.rejectedConns.Load())
 	zero("sync_full", "sync_partial_ok", "sync_partial_err")
 	field(b, "expired_keys", s.ks.Stats.ExpiredKeys)
 	field(b, "expired_stale_perc", "0.00")

@@ -37,8 +37,8 @@ func (s *Server) Call(c *command.Context, args [][]byte, w command.Writer, check
 			return run
 		}
 	}
-	if run.Flags.Has(command.Write) && s.persist.writeErr != nil {
-		w.Error(s.misconf())
+	if msg := s.misconf(); msg != "" && run.Flags.Has(command.Write) {
+		w.Error(msg)
 		return run
 	}
 	child := command.Context{

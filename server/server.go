@@ -38,11 +38,14 @@ type Server struct {
 	slowlog slowlog
 	// blocking tracks clients parked in blocking commands.
 	blocking blocking
+	// watchers maps watched keys to their WATCHes (multi.go).
+	watchers map[blockKey][]*watchedKey
 	// servedInBatch lists parked clients served during the current batch;
 	// they wait for the batch's log record before replying.
 	servedInBatch []*conn
-	// persist is the append-only log state.
+	// persist is the append-only log state; save the snapshot state.
 	persist persistence
+	save    saveState
 	// pause is the CLIENT PAUSE state; monitors are the MONITOR clients.
 	pause    pauseState
 	monitors map[int64]*conn
@@ -52,6 +55,13 @@ type Server struct {
 	latencyThreshold int64
 	// peakMemory and startupMemory feed INFO memory and MEMORY STATS.
 	peakMemory, startupMemory int64
+
+	// connCfg is what connections read of the config without mu.
+	connCfg atomic.Pointer[connConfig]
+	// rejectedConns counts clients refused by maxclients.
+	rejectedConns atomic.Int64
+	// busyThresholdMs mirrors busy-reply-threshold for reads without mu.
+	busyThresholdMs atomic.Int64
 
 	nextClientID atomic.Int64
 	numClients   atomic.Int64
@@ -97,6 +107,7 @@ func New(cfg *config.Config, table *command.Table, log *slog.Logger) *Server {
 	s.runIDValue = hex.EncodeToString(id[:])
 	s.ks = datastructs.New(datastructs.Options{Databases: cfg.Databases})
 	s.ks.SetObserver(s)
+	s.save.done = sync.NewCond(&s.mu)
 	s.blocking.init()
 	s.stats.init(table)
 	s.slowlog.init()
@@ -106,6 +117,8 @@ func New(cfg *config.Config, table *command.Table, log *slog.Logger) *Server {
 	s.startupMemory = int64(used)
 	s.peakMemory = int64(used)
 	s.scripts = scripting.New(s.scriptLog)
+	s.busyThresholdMs.Store(cfg.BusyReplyThreshold)
+	s.refreshConnConfigLocked()
 	return s
 }
 
@@ -248,6 +261,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		}()
 		select {
 		case <-waited:
+			s.shutdownSave()
 			s.closePersistence()
 		case <-ctx.Done():
 			s.closePersistence()
@@ -288,6 +302,9 @@ func (s *Server) cron() {
 			}
 			s.mu.Lock()
 			s.recoverWriteErrLocked()
+			if !s.closing.Load() {
+				s.saveCronLocked()
+			}
 			for i := 0; i < s.ks.NumDBs(); i++ {
 				s.ks.DB(i).RehashStep(100)
 			}

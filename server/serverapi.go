@@ -47,8 +47,12 @@ func (s *Server) ConfigSet(pairs [][2]string, local bool) error {
 	if _, err := registry.SetRuntime(s.cfg, pairs, allow); err != nil {
 		return err
 	}
+	s.busyThresholdMs.Store(s.cfg.BusyReplyThreshold)
+	s.refreshConnConfigLocked()
 	if err := s.applyPersistenceConfig(before.AppendOnly, before.AppendFsync); err != nil {
 		*s.cfg = before
+		s.refreshConnConfigLocked()
+		s.busyThresholdMs.Store(s.cfg.BusyReplyThreshold)
 		return fmt.Errorf("ERR CONFIG SET failed (possibly related to argument 'appendonly') - %v", err)
 	}
 	if s.logLevel != nil {

@@ -29,6 +29,38 @@ func New() *ZSet {
 	return &ZSet{dict: dict.New[float64](0), zsl: newSkiplist()}
 }
 
+// NewSkiplist returns an empty sorted set with the "skiplist" encoding
+// from the start, for a loader that inserts every member before the
+// encoding is decided, as Redis's RDB load does: while it is built,
+// -0 scores are kept. Call Compact after the last insert.
+func NewSkiplist() *ZSet {
+	z := New()
+	z.big = true
+	return z
+}
+
+// Compact switches the set to "listpack" when Redis would after loading
+// it: at most MaxListpackEntries members, none longer than
+// MaxListpackValue bytes. Like any listpack set it then holds no -0
+// score. It does nothing to a set that is already a listpack or too big.
+func (z *ZSet) Compact() {
+	if !z.big || z.zsl.length > MaxListpackEntries {
+		return
+	}
+	for x := z.zsl.header.level[0].forward; x != nil; x = x.level[0].forward {
+		if len(x.member) > MaxListpackValue {
+			return
+		}
+	}
+	for x := z.zsl.header.level[0].forward; x != nil; x = x.level[0].forward {
+		if x.score == 0 { // -0 sorts equal to 0: the order is unchanged
+			x.score = 0
+			*z.dict.GetPtr(x.member) = 0
+		}
+	}
+	z.big = false
+}
+
 // Type implements datastructs.Value.
 func (z *ZSet) Type() datastructs.Type { return datastructs.TypeZSet }
 

@@ -149,6 +149,30 @@ type Server interface {
 	Call(c *Context, args [][]byte, w Writer, check func(*Spec) string) *Spec
 	// AOFEnabled reports whether the append-only log is on.
 	AOFEnabled() bool
+	// Save writes a snapshot synchronously (SAVE); the error text is the
+	// reply.
+	Save() error
+	// BGSave starts a background snapshot and returns the status reply
+	// (BGSAVE [SCHEDULE]).
+	BGSave(schedule bool) (string, error)
+	// BGRewriteAOF starts a snapshot that becomes the log's new base and
+	// returns the status reply.
+	BGRewriteAOF() (string, error)
+	// LastSave is the Unix time of the last successful save.
+	LastSave() int64
+	// Exec runs the transaction c's client queued since MULTI (EXEC),
+	// or aborts it when a watched key changed or a command was refused
+	// while queuing. The caller has checked that the client is in MULTI.
+	Exec(c *Context)
+	// Watch adds keys of c's selected database to the keys whose
+	// modification makes the client's next EXEC fail (WATCH).
+	Watch(c *Context, keys [][]byte)
+	// Unwatch forgets the client's watched keys and any modification
+	// seen on them (UNWATCH).
+	Unwatch(cl *Client)
+	// DiscardTransaction ends the client's MULTI, drops its queued
+	// commands and unwatches every key (DISCARD, RESET).
+	DiscardTransaction(cl *Client)
 	// UnblockClient ends a client's blocking command (CLIENT UNBLOCK)
 	// with its timeout reply, or an UNBLOCKED error; it reports whether
 	// the client was blocked.

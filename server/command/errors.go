@@ -140,3 +140,20 @@ func JSONPathMissingOr(path, or string) string {
 func JSONExpected(expected, found string) string {
 	return "WRONGTYPE wrong type of path value - expected " + expected + " but found " + found
 }
+
+// Transaction errors (MULTI, EXEC, DISCARD, WATCH).
+const (
+	ErrMultiNested      = "ERR MULTI calls can not be nested"
+	ErrExecWithoutMulti = "ERR EXEC without MULTI"
+	ErrDiscardNoMulti   = "ERR DISCARD without MULTI"
+	ErrWatchInMulti     = "ERR WATCH inside MULTI is not allowed"
+	ErrNotInMulti       = "ERR Command not allowed inside a transaction"
+	ErrExecAbort        = "EXECABORT Transaction discarded because of previous errors."
+)
+
+// ExecAbort is the error for an EXEC that is itself refused (arity,
+// MISCONF, ...): Redis discards the transaction and reports the reason
+// without its "ERR " prefix.
+func ExecAbort(reason string) string {
+	return "EXECABORT Transaction discarded because of: " + strings.TrimPrefix(reason, "ERR ")
+}

@@ -188,6 +188,7 @@ func validClientName(name []byte) bool {
 }
 
 func reset(c *command.Context) {
+	c.Server.DiscardTransaction(c.Client)
 	c.Select(0)
 	c.Client.Proto = 2
 	setProto(c, 2)

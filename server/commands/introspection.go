@@ -92,6 +92,7 @@ func flagNames(f command.Flags) []string {
 // differs.
 var keySpecOverrides = map[string][]string{
 	"memory|usage": {"RO"},
+	"watch":        {"RO"},
 }
 
 // keySpecFlags derives a key spec's flags from the command flags. The

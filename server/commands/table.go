@@ -18,6 +18,7 @@ func NewTable() *command.Table {
 	registerJSON(t)
 	registerScripting(t)
 	registerSort(t)
+	registerMulti(t)
 	registerDump(t)
 	return t
 }

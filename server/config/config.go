@@ -27,6 +27,8 @@ type Config struct {
 
 	Dir                      string      // dir
 	DBFilename               string      // dbfilename
+	RDBCompression           bool        // rdbcompression
+	StopWritesOnBgsaveError  bool        // stop-writes-on-bgsave-error
 	Save                     []SavePoint // save
 	AppendOnly               bool        // appendonly
 	AppendFsync              string      // appendfsync: always | everysec | no
@@ -82,6 +84,9 @@ func Default() *Config {
 	c.Bind = []string{"127.0.0.1"}
 	c.Dir = "./data"
 	c.AppendOnly = true
+	// Snapshots are AiKv's own format (see package snapshot), not RDB,
+	// so they do not take Redis's dump.rdb name.
+	c.DBFilename = "dump.aikv"
 	return c
 }
 

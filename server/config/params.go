@@ -101,11 +101,11 @@ func params() []*Param {
 		boolP("aof-rewrite-incremental-fsync", true, noEffect),
 		boolP("aof-disable-auto-gc", false, noEffect),
 		boolP("no-appendfsync-on-rewrite", false, noEffect),
-		boolP("rdbcompression", true, noEffect),
+		boolP("rdbcompression", true, bindBool(func(c *Config) *bool { return &c.RDBCompression })),
 		boolP("rdbchecksum", true, immutable, noEffect),
 		boolP("rdb-del-sync-files", false, noEffect),
 		boolP("rdb-save-incremental-fsync", true, noEffect),
-		boolP("stop-writes-on-bgsave-error", true, noEffect),
+		boolP("stop-writes-on-bgsave-error", true, bindBool(func(c *Config) *bool { return &c.StopWritesOnBgsaveError })),
 
 		// Memory and eviction.
 		mk(&Param{Name: "maxmemory", Kind: Memory, Min: 0, UnsignedMax: true, Default: "0"},
