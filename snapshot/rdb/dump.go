@@ -68,3 +68,37 @@ func Restore(p []byte) (Object, error) {
 	}
 	return d.value(t)
 }
+
+// opFunction2 prefixes each library in a FUNCTION DUMP payload, as in
+// RDB files.
+
+// FunctionPayload builds a FUNCTION DUMP payload from library source codes.
+func FunctionPayload(codes []string) []byte {
+	var b []byte
+	for _, c := range codes {
+		b = AppendString(append(b, opFunction2), c)
+	}
+	return SealPayload(b)
+}
+
+// FunctionCodes returns the library source codes in a FUNCTION DUMP
+// payload.
+func FunctionCodes(p []byte) ([]string, error) {
+	body, err := OpenPayload(p)
+	if err != nil {
+		return nil, err
+	}
+	var codes []string
+	for len(body) > 0 {
+		if body[0] != opFunction2 {
+			return nil, corrupt("not a function payload")
+		}
+		code, rest, err := ReadString(body[1:])
+		if err != nil {
+			return nil, err
+		}
+		codes = append(codes, string(code))
+		body = rest
+	}
+	return codes, nil
+}
