@@ -34,6 +34,8 @@ fuzz:
 	$(GO) test ./aof -run '^$$' -fuzz FuzzDecodeRecord -fuzztime $(FUZZTIME)
 	$(GO) test ./datastructs/glob -run '^$$' -fuzz . -fuzztime $(FUZZTIME)
 	$(GO) test ./snapshot -run '^$$' -fuzz FuzzReader -fuzztime $(FUZZTIME)
+	$(GO) test ./snapshot/rdb -run '^$$' -fuzz FuzzRestorePayload -fuzztime $(FUZZTIME)
+	$(GO) test ./snapshot/rdb -run '^$$' -fuzz FuzzLoad -fuzztime $(FUZZTIME)
 
 # Crash torture: many kill -9 / restart rounds per appendfsync policy.
 TORTURE ?= 30

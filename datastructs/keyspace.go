@@ -380,6 +380,26 @@ func (db *DB) Freq(e *Entry) int {
 	return int(db.ks.lfuDecr(e.access))
 }
 
+// SetAccess sets a key's access record the way RESTORE's IDLETIME and
+// FREQ do (Redis's objectSetLRUOrLFU): with LFU tracking the counter
+// becomes freq (0-255), otherwise the last access moves idle seconds into
+// the past. A negative argument leaves that record alone.
+func (db *DB) SetAccess(key []byte, idle int64, freq int) {
+	e := db.keys.GetPtr(bstr(key))
+	if e == nil {
+		return
+	}
+	if db.ks.lfu != nil {
+		if freq >= 0 {
+			e.access = db.ks.lfuMinutes()<<8 | uint32(min(freq, 255))
+		}
+		return
+	}
+	if idle >= 0 {
+		e.access = uint32(max(db.ks.now()/1000-idle, 0))
+	}
+}
+
 // Peek returns the entry without expiring it or counting stats (for
 // introspection such as OBJECT, SCAN filters and snapshots). It returns
 // nil for a logically expired key.

@@ -15,7 +15,7 @@ import (
 	"github.com/aikv/aikv/snapshot"
 )
 
-const exportUsage = `export FILE --format resp|json [--out PATH]
+const exportUsage = `export FILE --format resp|json|rdb [--out PATH]
         stream the snapshot to stdout (or PATH):
         resp: commands for redis-cli --pipe into an empty server (SELECT, SET/APPEND,
               RPUSH, SADD, HSET, ZADD per chunk, JSON.SET key $ doc, PEXPIREAT); types
@@ -23,19 +23,24 @@ const exportUsage = `export FILE --format resp|json [--out PATH]
         json: one line per key {"db","key","type","expire_ms","value"}; strings that are
               not UTF-8 become {"base64":"..."}; hash values are [field,value] pairs, zset
               values [member,score] pairs (scores "inf"/"-inf" when infinite), JSON
-              documents the document itself`
+              documents the document itself
+        rdb:  a Redis 7.0 RDB file (redis-server loads it; JSON documents become
+              RedisJSON values), function libraries included`
 
 // runExport streams a snapshot as RESP commands or JSON lines. It reads
 // the file once, record by record: memory stays bounded whatever the
 // size of the file or of one key.
 func runExport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	file, vals, err := oneFile(args, map[string]bool{"format": true, "out": true})
-	if err == nil && vals["format"] != "resp" && vals["format"] != "json" {
-		err = fmt.Errorf("--format must be resp or json, not %q", vals["format"])
+	if err == nil && vals["format"] != "resp" && vals["format"] != "json" && vals["format"] != "rdb" {
+		err = fmt.Errorf("--format must be resp, json or rdb, not %q", vals["format"])
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "aikv-check export: %v\nusage: aikv-check %s\n", err, exportUsage)
 		return 2
+	}
+	if vals["format"] == "rdb" {
+		return exportRDB(file, vals["out"], stdout, stderr)
 	}
 	r, err := snapshot.Open(file, snapshot.Options{})
 	if err != nil {

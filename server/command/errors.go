@@ -22,6 +22,8 @@ const (
 	ErrTimeoutNegative = "ERR timeout is negative"
 	ErrTimeoutInvalid  = "ERR timeout is not a float or out of range"
 	ErrLoading         = "LOADING Redis is loading the dataset in memory"
+	ErrBusyKey         = "BUSYKEY Target key name already exists."
+	ErrBadDataFormat   = "ERR Bad data format"
 
 	// String and bitmap commands.
 	ErrOffsetRange      = "ERR offset is out of range"

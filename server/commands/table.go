@@ -20,5 +20,6 @@ func NewTable() *command.Table {
 	registerSort(t)
 	registerMulti(t)
 	registerPubSub(t)
+	registerDump(t)
 	return t
 }
