@@ -4,7 +4,7 @@ GO      ?= go
 BIN     := bin/aikv-server
 PKGS    := ./...
 
-.PHONY: build run test vet fmt-check lint fuzz torture bench generate clean
+.PHONY: build run test vet fmt-check lint fuzz fuzz-diff torture bench generate clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/aikv-server
@@ -33,6 +33,13 @@ fuzz:
 	$(GO) test ./server/resp -run '^$$' -fuzz FuzzReader -fuzztime $(FUZZTIME)
 	$(GO) test ./aof -run '^$$' -fuzz FuzzDecodeRecord -fuzztime $(FUZZTIME)
 	$(GO) test ./datastructs/glob -run '^$$' -fuzz . -fuzztime $(FUZZTIME)
+
+# Differential fuzzing against real Redis (needs redis-server): seeds
+# SEED, SEED+1, ... for DURATION; a mismatch prints the minimal sequence.
+SEED     ?= 1
+DURATION ?= 5m
+fuzz-diff:
+	AIKV_FUZZ_SEED=$(SEED) AIKV_FUZZ_DURATION=$(DURATION) $(GO) test -count=1 -timeout 0 -v -run '^TestFuzzDifferential$$' ./tests/
 
 # Crash torture: many kill -9 / restart rounds per appendfsync policy.
 TORTURE ?= 30

@@ -861,17 +861,14 @@ func zpopGeneric(c *command.Context, fromMax bool) {
 			return
 		}
 		count = n
-		if n == 0 {
-			c.W.Array(0)
-			return
-		}
 	}
 	key := c.Args[1]
 	z, found, ok := lookupZSet(c, key, true)
 	if !ok {
 		return
 	}
-	if !found {
+	// Redis checks the type before answering a count of 0.
+	if !found || count == 0 {
 		c.W.Array(0)
 		return
 	}
@@ -973,11 +970,12 @@ func zmpopCommand(c *command.Context) {
 }
 
 func bzmpopCommand(c *command.Context) {
-	timeout, ok := timeoutArg(c, c.Args[1])
+	// Redis parses the timeout last (in blockingGenericZpopCommand).
+	keys, fromMax, count, ok := parseMPop(c, 2)
 	if !ok {
 		return
 	}
-	keys, fromMax, count, ok := parseMPop(c, 2)
+	timeout, ok := timeoutArg(c, c.Args[1])
 	if !ok {
 		return
 	}
@@ -1029,6 +1027,12 @@ func bzpopGeneric(c *command.Context, fromMax bool) {
 
 func zrandmemberCommand(c *command.Context) {
 	args := c.Args
+	if len(args) > 2 {
+		// Redis parses the count before checking what follows it.
+		if _, ok := intArg(c, args[2]); !ok {
+			return
+		}
+	}
 	if len(args) > 4 || (len(args) == 4 && !eq(args[3], "withscores")) {
 		c.W.Error(command.ErrSyntax)
 		return
@@ -1375,21 +1379,6 @@ func zintercardCommand(c *command.Context) {
 		c.W.Error(command.ErrSyntax)
 		return
 	}
-	limit := int64(0)
-	for j := 2 + int(n); j < len(args); j++ {
-		if eq(args[j], "limit") && j+1 < len(args) {
-			v, ok := parseInt(args[j+1])
-			if !ok || v < 0 {
-				c.W.Error("ERR LIMIT can't be negative")
-				return
-			}
-			limit = v
-			j++
-			continue
-		}
-		c.W.Error(command.ErrSyntax)
-		return
-	}
 	srcs := make([]zsource, n)
 	for i := range srcs {
 		e := c.DB.Lookup(args[2+i])
@@ -1409,6 +1398,22 @@ func zintercardCommand(c *command.Context) {
 			c.W.Error(datastructs.ErrWrongType.Error())
 			return
 		}
+	}
+	// Redis reads the keys (WRONGTYPE) before the LIMIT option.
+	limit := int64(0)
+	for j := 2 + int(n); j < len(args); j++ {
+		if eq(args[j], "limit") && j+1 < len(args) {
+			v, ok := parseInt(args[j+1])
+			if !ok || v < 0 {
+				c.W.Error("ERR LIMIT can't be negative")
+				return
+			}
+			limit = v
+			j++
+			continue
+		}
+		c.W.Error(command.ErrSyntax)
+		return
 	}
 	s := bySize(srcs)
 	count := int64(0)
@@ -1442,15 +1447,21 @@ func zscanCommand(c *command.Context) {
 	if !ok {
 		return
 	}
+	// Redis looks the key up before parsing the options: a missing key
+	// replies an empty scan whatever follows (a wart, kept).
+	z, found, ok := lookupZSet(c, args[1], false)
+	if !ok {
+		return
+	}
+	if !found {
+		emptyScanReply(c)
+		return
+	}
 	opts, ok := collScanArgs(c, args[3:])
 	if !ok {
 		return
 	}
 	count := opts.count
-	z, found, ok := lookupZSet(c, args[1], false)
-	if !ok {
-		return
-	}
 	var out []string
 	var scores []float64
 	next := uint64(0)
