@@ -43,6 +43,9 @@ type conn struct {
 	wake   chan struct{}
 	// out is the MONITOR output waiting to be written (own mutex).
 	out outbox
+	// outLimitHit is set when the client passed its output buffer limit:
+	// its pending replies were dropped and it is being closed.
+	outLimitHit bool
 }
 
 const protectedModeError = "-DENIED Redis is running in protected mode because protected " +
@@ -237,7 +240,15 @@ func (c *conn) flush() error {
 	if len(c.w.B) == 0 {
 		return nil
 	}
+	// Above the soft output limit the client has soft-seconds to take its
+	// replies (the deadline is cleared by the next read's own deadline).
+	dl := c.s.softWriteDeadline(len(c.w.B))
+	c.nc.SetWriteDeadline(dl)
 	_, err := c.nc.Write(c.w.B)
+	if err != nil && !dl.IsZero() && errors.Is(err, os.ErrDeadlineExceeded) {
+		c.s.log.Warn("client closed for overcoming of output buffer limits (soft limit)",
+			"client", c.client.Addr, "pending", len(c.w.B))
+	}
 	if cap(c.w.B) > 64<<10 {
 		c.w.B = nil
 	} else {

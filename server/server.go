@@ -73,6 +73,10 @@ type Server struct {
 	runIDValue string
 	// shutdownMode is what the SHUTDOWN command asked for (guarded by mu).
 	shutdownMode command.ShutdownMode
+	// outLimit caches the normal class of client-output-buffer-limit,
+	// parsed from outLimitSrc (guarded by mu).
+	outLimit    outputLimit
+	outLimitSrc string
 	// scripts is the Lua engine (EVAL, FUNCTION); used under mu except
 	// for its Busy and Kill methods.
 	scripts *scripting.Engine

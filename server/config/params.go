@@ -78,8 +78,9 @@ func params() []*Param {
 		intP("databases", 1, intMax, 16, immutable, bindInt(func(c *Config) *int { return &c.Databases })),
 		memP("proto-max-bulk-len", 1<<20, longMax, 512<<20, bindInt64(func(c *Config) *int64 { return &c.ProtoMaxBulkLen })),
 		memP("client-query-buffer-limit", 1<<20, longMax, 1<<30, bindInt64(func(c *Config) *int64 { return &c.ClientQueryBufferLimit })),
+		// Enforced for the normal class (server/outbuf.go); stored in Other.
 		specialP("client-output-buffer-limit", "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
-			parseClientOutputBufferLimit, flags(MultiArg), unsupported),
+			parseClientOutputBufferLimit, flags(MultiArg)),
 		mk(&Param{Name: "maxmemory-clients", Kind: MemoryPercent, Min: -100, Max: longMax, Default: "0"}, []opt{unsupported}),
 		strP("unixsocket", "", immutable, unsupported),
 		intP("unixsocketperm", 0, 0777, 0, immutable, unsupported),
