@@ -88,7 +88,7 @@ func params() []*Param {
 
 		// Persistence.
 		strP("dir", "", flags(Protected), bindString(func(c *Config) *string { return &c.Dir })),
-		strP("dbfilename", "dump.rdb", flags(Protected), bindString(func(c *Config) *string { return &c.DBFilename })),
+		specialP("dbfilename", "dump.rdb", parseDBFilename, flags(Protected), bindString(func(c *Config) *string { return &c.DBFilename })),
 		specialP("save", "3600 1 300 100 60 10000", parseSave, flags(MultiArg), bindSaveField()),
 		boolP("appendonly", false, bindBool(func(c *Config) *bool { return &c.AppendOnly })),
 		enumP("appendfsync", []string{"everysec", "always", "no"}, "everysec", bindString(func(c *Config) *string { return &c.AppendFsync })),
@@ -420,6 +420,15 @@ func parseNotifyKeyspaceEvents(v string) (string, error) {
 		}
 	}
 	return b.String(), nil
+}
+
+// parseDBFilename is Redis's isValidDBfilename: a file name, not a path
+// (snapshots must stay in dir).
+func parseDBFilename(v string) (string, error) {
+	if strings.ContainsAny(v, "/\\") {
+		return "", errors.New("dbfilename can't be a path, just a filename")
+	}
+	return v, nil
 }
 
 func parseClientOutputBufferLimit(v string) (string, error) {
