@@ -1274,14 +1274,19 @@ func zsetOpGeneric(c *command.Context, op setOp, dst []byte, numIdx int) {
 			return
 		}
 	}
-	var res *zset.ZSet
+	res := zset.New()
+	if dst == nil {
+		// Redis builds a reply-only result as a skiplist, which keeps
+		// negative zeros (a stored result becomes a listpack).
+		res.ConvertToSkiplist()
+	}
 	switch op {
 	case opUnion:
-		res = zunion(srcs, agg)
+		zunion(res, srcs, agg)
 	case opInter:
-		res = zinter(srcs, agg)
+		zinter(res, srcs, agg)
 	default:
-		res = zdiff(srcs)
+		zdiff(res, srcs)
 	}
 	if dst != nil {
 		storeZSet(c, dst, res)
@@ -1310,7 +1315,7 @@ func bySize(srcs []zsource) []zsource {
 	return out
 }
 
-func zunion(srcs []zsource, agg aggregate) *zset.ZSet {
+func zunion(res *zset.ZSet, srcs []zsource, agg aggregate) {
 	acc := make(map[string]float64)
 	var order []string
 	for _, src := range bySize(srcs) {
@@ -1325,18 +1330,15 @@ func zunion(srcs []zsource, agg aggregate) *zset.ZSet {
 			order = append(order, m)
 		})
 	}
-	res := zset.New()
 	for _, m := range order {
 		res.Set(strings.Clone(m), acc[m])
 	}
-	return res
 }
 
-func zinter(srcs []zsource, agg aggregate) *zset.ZSet {
-	res := zset.New()
+func zinter(res *zset.ZSet, srcs []zsource, agg aggregate) {
 	s := bySize(srcs)
 	if s[0].size() == 0 {
-		return res
+		return
 	}
 	s[0].each(func(m string, sc float64) {
 		score := weighted(sc, s[0].weight)
@@ -1349,11 +1351,9 @@ func zinter(srcs []zsource, agg aggregate) *zset.ZSet {
 		}
 		res.Set(strings.Clone(m), score)
 	})
-	return res
 }
 
-func zdiff(srcs []zsource) *zset.ZSet {
-	res := zset.New()
+func zdiff(res *zset.ZSet, srcs []zsource) {
 	srcs[0].each(func(m string, s float64) {
 		for i := 1; i < len(srcs); i++ {
 			if _, ok := srcs[i].score(m); ok {
@@ -1362,7 +1362,7 @@ func zdiff(srcs []zsource) *zset.ZSet {
 		}
 		res.Set(strings.Clone(m), s)
 	})
-	return res
+
 }
 
 func zintercardCommand(c *command.Context) {
