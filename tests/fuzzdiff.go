@@ -125,6 +125,9 @@ func mismatch(a, r string, note string) *fuzzMismatch {
 // compare applies the command's mode to one pair of replies.
 func (p *fuzzPair) compare(st fuzzStep, ra, rr Reply) *fuzzMismatch {
 	mode := fuzzCommands[st.name].mode
+	if staleErrnoSort(st, ra, rr) {
+		return nil
+	}
 	if mode == cmpSortIfBy {
 		// Which elements of equal weight a LIMIT keeps is unspecified
 		// too: then only the shape compares.
@@ -560,4 +563,27 @@ func fuzzReport(seed uint64, resp3 bool, steps []fuzzStep, m *fuzzMismatch) stri
 		b.WriteString("  (" + m.note + ")\n")
 	}
 	return b.String()
+}
+
+// staleErrnoSort recognises a Redis bug the fuzzer does not hold against
+// AiKv: SORT checks errno == ERANGE after strtod without clearing errno
+// first, so after any earlier command parsed an out-of-range float (1e400,
+// a denormal like 5e-324) a numeric SORT of valid numbers fails with "One
+// or more scores can't be converted into double". It is accepted when
+// AiKv sorted, and every element AiKv returned is a number.
+func staleErrnoSort(st fuzzStep, ra, rr Reply) bool {
+	if st.name != "sort" && st.name != "sort_ro" || rr.Str != "ERR One or more scores can't be converted into double" || ra.Kind != '*' {
+		return false
+	}
+	for _, a := range st.args {
+		if strings.EqualFold(a, "BY") || strings.EqualFold(a, "GET") || strings.EqualFold(a, "ALPHA") {
+			return false
+		}
+	}
+	for _, e := range ra.Elems {
+		if _, err := strconv.ParseFloat(strings.TrimSpace(e.Str), 64); err != nil && !strings.Contains(err.Error(), "range") {
+			return false
+		}
+	}
+	return true
 }

@@ -1181,10 +1181,16 @@ func aggregateScores(agg aggregate, target *float64, v float64) {
 		if math.IsNaN(*target) {
 			*target = 0
 		}
+	// Redis's comparisons, not Go's min/max: between 0 and -0 the value
+	// already there stays.
 	case aggMin:
-		*target = min(*target, v)
+		if v < *target {
+			*target = v
+		}
 	case aggMax:
-		*target = max(*target, v)
+		if v > *target {
+			*target = v
+		}
 	}
 }
 
