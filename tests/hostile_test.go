@@ -367,32 +367,41 @@ func TestClientThatNeverReads(t *testing.T) {
 // disconnected; so is one above the soft limit for soft-seconds; the
 // others are served.
 func TestOutputBufferLimitDisconnects(t *testing.T) {
-	for _, limit := range []string{"normal 1mb 0 0", "normal 0 512kb 1"} {
+	// Each reply alone passes the limit: the server stops reading from a
+	// client whose replies are not taken, so the pending replies of one
+	// batch are what a limit can see.
+	for _, tc := range []struct {
+		limit string
+		size  int
+	}{{"normal 1mb 0 0", 1536 << 10}, {"normal 0 512kb 1", 600 << 10}} {
+		limit, size := tc.limit, tc.size
 		t.Run(limit, func(t *testing.T) {
 			h := StartServer(t, Options{Args: []string{"--appendonly", "no", "--client-output-buffer-limit", limit}})
 			c := h.Raw(t)
 			if r := c.Do("CONFIG", "GET", "client-output-buffer-limit"); !strings.Contains(r.String(), "normal ") {
 				t.Fatalf("CONFIG GET: %v", r)
 			}
-			c.Do("SET", "big", strings.Repeat("x", 256<<10))
+			c.Do("SET", "big", strings.Repeat("x", size))
 			bad := neverReader(t, h.Addr, "big", 5000)
 			defer bad.Close()
 			// The server closes the connection: reading (after the
-			// kernel buffers) ends with EOF or a reset well before 5000
-			// replies (1.25 GB) arrive.
+			// kernel buffers) ends with EOF or a reset well before all
+			// 5000 replies arrive.
 			bad.SetReadDeadline(time.Now().Add(30 * time.Second))
-			time.Sleep(2 * time.Second) // let the buffers fill
+			// Not reading for longer than the soft limit's seconds: once the
+			// socket buffers are full a write stays blocked that long.
+			time.Sleep(5 * time.Second)
 			nread, err := io.Copy(io.Discard, bad)
 			if err != nil && errors.Is(err, os.ErrDeadlineExceeded) {
 				t.Fatalf("connection still open after %d bytes", nread)
 			}
-			if nread >= 5000*(256<<10) {
+			if nread >= 5000*int64(size) {
 				t.Fatalf("all %d bytes delivered: the limit did nothing", nread)
 			}
 			if r := c.Do("PING"); r.Str != "PONG" {
 				t.Fatalf("PING: %v", r)
 			}
-			if r := c.Do("STRLEN", "big"); r.Str != strconv.Itoa(256<<10) {
+			if r := c.Do("STRLEN", "big"); r.Str != strconv.Itoa(size) {
 				t.Fatalf("STRLEN: %v", r)
 			}
 			if !strings.Contains(h.Logs(), "output buffer limits") {
