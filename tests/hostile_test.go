@@ -391,6 +391,9 @@ func TestOutputBufferLimitDisconnects(t *testing.T) {
 			c.Do("SET", "big", strings.Repeat("x", size))
 			bad := neverReader(t, h.Addr, "big", 5000)
 			defer bad.Close()
+			// A small receive buffer: the server's writes block after a
+			// few replies instead of after tens of megabytes.
+			bad.(*net.TCPConn).SetReadBuffer(16 << 10)
 			// The server closes the connection: reading (after the
 			// kernel buffers) ends with EOF or a reset well before all
 			// 5000 replies arrive.
