@@ -4,7 +4,7 @@ GO      ?= go
 BIN     := bin/aikv-server
 PKGS    := ./...
 
-.PHONY: build run test vet fmt-check lint fuzz torture bench bench-compare generate clean
+.PHONY: build run test vet fmt-check lint fuzz fuzz-diff torture bench bench-compare generate clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/aikv-server
@@ -36,6 +36,13 @@ fuzz:
 	$(GO) test ./snapshot -run '^$$' -fuzz FuzzReader -fuzztime $(FUZZTIME)
 	$(GO) test ./snapshot/rdb -run '^$$' -fuzz FuzzRestorePayload -fuzztime $(FUZZTIME)
 	$(GO) test ./snapshot/rdb -run '^$$' -fuzz FuzzLoad -fuzztime $(FUZZTIME)
+
+# Differential fuzzing against real Redis (needs redis-server): seeds
+# SEED, SEED+1, ... for DURATION; a mismatch prints the minimal sequence.
+SEED     ?= 1
+DURATION ?= 5m
+fuzz-diff:
+	AIKV_FUZZ_SEED=$(SEED) AIKV_FUZZ_DURATION=$(DURATION) $(GO) test -count=1 -timeout 0 -v -run '^TestFuzzDifferential$$' ./tests/
 
 # Crash torture: many kill -9 / restart rounds per appendfsync policy.
 TORTURE ?= 30

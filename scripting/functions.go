@@ -346,6 +346,9 @@ func (fn *Function) setFlags(t *lua.LTable) string {
 	return bad
 }
 
+// HasFunction reports whether a function of that name is loaded.
+func (e *Engine) HasFunction(name []byte) bool { return e.funcs.funcs[string(name)] != nil }
+
 // FCall runs a function (FCALL, FCALL_RO).
 func (e *Engine) FCall(r Run, name []byte, keys, argv [][]byte, w command.Writer) {
 	fn := e.funcs.funcs[string(name)]

@@ -66,6 +66,9 @@ type conn struct {
 	// execErrs counts the error replies of the current command that EXEC
 	// already accounted for per queued command (guarded by Server.mu).
 	execErrs int64
+	// outLimitHit is set when the client passed its output buffer limit:
+	// its pending replies were dropped and it is being closed.
+	outLimitHit bool
 }
 
 const protectedModeError = "-DENIED Redis is running in protected mode because protected " +
@@ -172,12 +175,15 @@ type connConfig struct {
 	noPassword             bool
 	maxBulk, maxQueryBuf   int64
 	keepAlive, idleTimeout time.Duration
+	normalLimit            outputLimit // client-output-buffer-limit normal
 }
 
 // refreshConnConfigLocked publishes the current settings to connections.
 // Caller holds s.mu (or owns s before it serves).
 func (s *Server) refreshConnConfigLocked() {
+	s.refreshOutputLimitsLocked()
 	s.connCfg.Store(&connConfig{
+		normalLimit:   s.outLimits.parsed[0],
 		maxClients:    s.cfg.MaxClients,
 		protectedMode: s.cfg.ProtectedMode,
 		noPassword:    s.cfg.RequirePass == "",
@@ -304,7 +310,15 @@ func (c *conn) flush() error {
 	if len(c.w.B) == 0 {
 		return nil
 	}
+	// Above the soft output limit the client has soft-seconds to take its
+	// replies (the deadline is cleared by the next read's own deadline).
+	dl := c.s.softWriteDeadline(len(c.w.B))
+	c.nc.SetWriteDeadline(dl)
 	_, err := c.nc.Write(c.w.B)
+	if err != nil && !dl.IsZero() && errors.Is(err, os.ErrDeadlineExceeded) {
+		c.s.log.Warn("client closed for overcoming of output buffer limits (soft limit)",
+			"client", c.client.Addr, "pending", len(c.w.B))
+	}
 	if cap(c.w.B) > 64<<10 {
 		c.w.B = nil
 	} else {

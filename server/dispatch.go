@@ -45,6 +45,9 @@ func (s *Server) execBatch(c *conn, batch [][][]byte) {
 			return
 		}
 		s.call(c, args)
+		if s.overHardLimit(c) {
+			return
+		}
 		if c.client.Block != nil {
 			s.park(c, args, batch[i+1:])
 			return

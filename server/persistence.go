@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aikv/aikv/aof"
@@ -88,7 +89,13 @@ func (s *Server) collectEffects(ctx *command.Context, spec *command.Spec, args [
 	}
 	if spec.Flags.Has(command.Write) && s.ks.Dirty != dirtyBefore {
 		// args stay valid until the batch ends and is encoded.
-		s.addEffect(db, append([][]byte(nil), args...))
+		logged := append([][]byte(nil), args...)
+		if s.table.Renamed() {
+			// The log holds registered names (see Table.Rename).
+			name, _, _ := strings.Cut(spec.Name, "|")
+			logged[0] = []byte(name)
+		}
+		s.addEffect(db, logged)
 	}
 }
 
@@ -211,7 +218,7 @@ func (r *replayer) apply(cmd aof.Cmd) error {
 	if len(cmd.Args) == 0 {
 		return errors.New("empty command")
 	}
-	spec := r.s.table.Lookup(cmd.Args[0])
+	spec := r.s.table.LookupRegistered(cmd.Args[0])
 	if spec == nil {
 		return fmt.Errorf("unknown command %q", cmd.Args[0])
 	}

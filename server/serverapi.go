@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -49,6 +50,15 @@ func (s *Server) ConfigSet(pairs [][2]string, local bool) error {
 	}
 	s.busyThresholdMs.Store(s.cfg.BusyReplyThreshold)
 	s.refreshConnConfigLocked()
+	if s.cfg.Dir != before.Dir {
+		// Redis chdirs there and fails if it cannot.
+		if err := checkDir(s.cfg.Dir); err != nil {
+			*s.cfg = before
+			s.refreshConnConfigLocked()
+			s.busyThresholdMs.Store(s.cfg.BusyReplyThreshold)
+			return fmt.Errorf("ERR CONFIG SET failed (possibly related to argument 'dir') - %s", err)
+		}
+	}
 	if err := s.applyPersistenceConfig(before.AppendOnly, before.AppendFsync); err != nil {
 		*s.cfg = before
 		s.refreshConnConfigLocked()
@@ -59,7 +69,7 @@ func (s *Server) ConfigSet(pairs [][2]string, local bool) error {
 		s.logLevel.Set(config.SlogLevel(s.cfg.LogLevel))
 	}
 	s.applyMemoryConfig()
-	s.refreshOutputLimitsLocked()
+	s.refreshConnConfigLocked()
 	return nil
 }
 
@@ -145,4 +155,21 @@ func (s *Server) Info(sections []string) string {
 		}
 	}
 	return b.String()
+}
+
+// checkDir reports, with strerror's text, why dir cannot be the working
+// directory (CONFIG SET dir).
+func checkDir(dir string) error {
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return errors.New("No such file or directory")
+	case errors.Is(err, os.ErrPermission):
+		return errors.New("Permission denied")
+	case err != nil:
+		return err
+	case !fi.IsDir():
+		return errors.New("Not a directory")
+	}
+	return nil
 }

@@ -86,6 +86,8 @@ type Options struct {
 	Args []string
 	// Dir is the data directory; empty means a fresh t.TempDir().
 	Dir string
+	// ConfigFile, when set, is passed first (before the flags).
+	ConfigFile string
 }
 
 // StartServer starts aikv-server on a free port with data in a temporary
@@ -99,6 +101,9 @@ func StartServer(t testing.TB, opts Options) *Handle {
 	}
 	port := FreePort(t)
 	args := append([]string{"--port", strconv.Itoa(port), "--dir", dir}, opts.Args...)
+	if opts.ConfigFile != "" {
+		args = append([]string{opts.ConfigFile}, args...)
+	}
 	return startProcess(t, bin, args, port, dir)
 }
 

@@ -14,7 +14,8 @@ import (
 )
 
 // dumpDataset renders every key of every database (type, value, absolute
-// expiry) canonically, for before/after comparisons.
+// expiry in ms) canonically, for before/after comparisons. Every type is
+// rendered, JSON documents by JSON.GET key $; an unknown type fails.
 func dumpDataset(t *testing.T, c *redis.Client) string {
 	t.Helper()
 	ctx := Ctx(t)
@@ -51,6 +52,10 @@ func dumpDataset(t *testing.T, c *redis.Client) string {
 				for _, z := range c.ZRangeWithScores(ctx, k, 0, -1).Val() {
 					val += fmt.Sprintf("%v:%v,", z.Member, z.Score)
 				}
+			case "ReJSON-RL":
+				val = fmt.Sprint(c.Do(ctx, "JSON.GET", k, "$").Val())
+			default:
+				t.Fatalf("dumpDataset: key %q has type %q, which it cannot render", k, typ)
 			}
 			at := c.Do(ctx, "PEXPIRETIME", k).Val()
 			lines = append(lines, fmt.Sprintf("%d %q %s %q expireat=%v", db, k, typ, val, at))

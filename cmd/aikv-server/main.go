@@ -98,6 +98,18 @@ func parseArgs(args []string) (cfg *config.Config, file string, err error) {
 			i++
 			vals = append(vals, args[i])
 		}
+		if name == "rename-command" {
+			// --rename-command OLD NEW, or OLD "" / OLD alone to disable.
+			if len(vals) < 1 || len(vals) > 2 {
+				return nil, "", fmt.Errorf("--rename-command takes a command name and a new name (\"\" disables it)")
+			}
+			rc := config.RenameCommand{From: vals[0]}
+			if len(vals) == 2 {
+				rc.To = vals[1]
+			}
+			cfg.RenameCommands = append(cfg.RenameCommands, rc)
+			continue
+		}
 		if err := reg.Set(cfg, name, strings.Join(vals, " ")); err != nil {
 			if errors.Is(err, config.ErrUnknown) {
 				return nil, "", fmt.Errorf("--%s: unknown option (see aikv-server --help)", name)
@@ -178,7 +190,18 @@ func run(args []string, stdout io.Writer) error {
 			"bind", strings.Join(cfg.Bind, " "))
 	}
 
-	srv := server.New(cfg, commands.NewTable(), log)
+	table := commands.NewTable()
+	for _, rc := range cfg.RenameCommands {
+		if err := table.Rename(rc.From, rc.To); err != nil {
+			return fmt.Errorf("rename-command: %w", err)
+		}
+		if rc.To == "" {
+			log.Info("command disabled by rename-command", "command", rc.From)
+		} else {
+			log.Info("command renamed by rename-command", "command", rc.From, "name", rc.To)
+		}
+	}
+	srv := server.New(cfg, table, log)
 	srv.SetConfigFile(file)
 	srv.SetLogLevelVar(lv)
 	if err := srv.OpenPersistence(); err != nil {

@@ -41,6 +41,10 @@ type Dict[V any] struct {
 	seed      maphash.Seed
 	// sampleBuf is scratch space for Sample, reused across calls.
 	sampleBuf []*entry[V]
+	// iterating counts running Range calls: rehash steps wait for them
+	// (Redis's safe iterators pause rehashing), so a lookup made from a
+	// Range callback cannot move entries under the iteration.
+	iterating int
 }
 
 // New returns an empty Dict pre-sized for about sizeHint entries.
@@ -228,6 +232,9 @@ func (d *Dict[V]) RehashStep(n int) bool {
 
 // rehash is the Redis dictRehash: moves up to n buckets from ht[0] to ht[1].
 func (d *Dict[V]) rehash(n int) bool {
+	if d.iterating > 0 {
+		return true
+	}
 	emptyVisits := n * emptyVisitsPerStep
 	t0, t1 := d.ht[0], d.ht[1]
 	mask1 := uint64(len(t1) - 1)
@@ -462,8 +469,11 @@ walk:
 }
 
 // Range iterates all entries (no mutation allowed during it); stops when fn
-// returns false.
+// returns false. Lookups (Get...) from fn are allowed: no rehash step runs
+// until Range returns.
 func (d *Dict[V]) Range(fn func(key string, v V) bool) {
+	d.iterating++
+	defer func() { d.iterating-- }()
 	for t := 0; t < 2; t++ {
 		for _, e := range d.ht[t] {
 			for ; e != nil; e = e.next {

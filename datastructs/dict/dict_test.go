@@ -560,3 +560,31 @@ func TestRangeStop(t *testing.T) {
 		t.Fatalf("Range visited %d after stop", n)
 	}
 }
+
+// TestRangeWithLookupsDuringRehash: lookups from a Range callback (ZINTER
+// of a set with itself does this) must not move entries under the
+// iteration: every entry is visited exactly once.
+func TestRangeWithLookupsDuringRehash(t *testing.T) {
+	for n := 5; n < 300; n++ {
+		d := New[int](0)
+		for i := 0; i < n; i++ {
+			d.Set(strconv.Itoa(i), i)
+		}
+		seen := map[string]int{}
+		d.Range(func(k string, _ int) bool {
+			seen[k]++
+			for j := 0; j < 3; j++ {
+				d.Get(strconv.Itoa(j)) // would step the rehash
+			}
+			return true
+		})
+		if len(seen) != n {
+			t.Fatalf("n=%d: Range visited %d distinct keys", n, len(seen))
+		}
+		for k, c := range seen {
+			if c != 1 {
+				t.Fatalf("n=%d: key %s visited %d times", n, k, c)
+			}
+		}
+	}
+}

@@ -90,6 +90,10 @@ func (z *ZSet) Encoding() string {
 	return "listpack"
 }
 
+// ConvertToSkiplist makes the set report "skiplist" from now on, as
+// Redis's zsetConvert does (SORT converts the sets it sorts).
+func (z *ZSet) ConvertToSkiplist() { z.big = true }
+
 // IsListpack reports whether Redis would keep this set as a listpack
 // (ZSCAN then returns everything in one call, in order).
 func (z *ZSet) IsListpack() bool { return !z.big }

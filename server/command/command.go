@@ -1,6 +1,7 @@
 package command
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 )
@@ -155,6 +156,10 @@ func (s *Spec) KeyIndexes(args [][]byte) []int {
 // concurrently afterwards; it is never mutated after Freeze-like use begins.
 type Table struct {
 	specs map[string]*Spec
+	// orig maps the registered names to specs once Rename was used
+	// (nil before): the log is written and replayed with these names, so
+	// it does not depend on the renames in force.
+	orig map[string]*Spec
 }
 
 // NewTable returns an empty table.
@@ -220,6 +225,49 @@ func (t *Table) Resolve(s *Spec, args [][]byte) (*Spec, bool) {
 		return s, false
 	}
 	return sub, true
+}
+
+// Rename implements Redis's rename-command: the command named from (any
+// case) is reachable as to from now on and no longer by its old name; an
+// empty to disables it. The spec keeps its registered name, which COMMAND
+// INFO/LIST show, as Redis shows the original names. Rename is for
+// startup, before the table is shared.
+func (t *Table) Rename(from, to string) error {
+	s := t.Lookup([]byte(from))
+	if s == nil {
+		return fmt.Errorf("no such command %q", from)
+	}
+	to = strings.ToLower(to)
+	if to != "" && t.specs[to] != nil {
+		return fmt.Errorf("cannot rename %q to %q: a command of that name exists", from, to)
+	}
+	if t.orig == nil {
+		t.orig = make(map[string]*Spec, len(t.specs))
+		for name, sp := range t.specs {
+			t.orig[name] = sp
+		}
+	}
+	for name, sp := range t.specs {
+		if sp == s {
+			delete(t.specs, name)
+		}
+	}
+	if to != "" {
+		t.specs[to] = s
+	}
+	return nil
+}
+
+// Renamed reports whether Rename was used.
+func (t *Table) Renamed() bool { return t.orig != nil }
+
+// LookupRegistered finds a spec by its registered name, ignoring renames
+// (for replaying the log).
+func (t *Table) LookupRegistered(name []byte) *Spec {
+	if t.orig == nil {
+		return t.Lookup(name)
+	}
+	return t.orig[strings.ToLower(string(name))]
 }
 
 // All returns every top-level spec sorted by name.

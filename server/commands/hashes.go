@@ -83,11 +83,12 @@ func hsetnx(c *command.Context) {
 	if !found {
 		h = hash.New()
 	}
-	h.Prepare(c.Args[2], c.Args[3])
 	if h.Exists(c.Args[2]) {
 		c.W.Int(0)
 		return
 	}
+	// Redis converts the encoding only when the field is new.
+	h.Prepare(c.Args[2], c.Args[3])
 	h.Set(c.Args[2], c.Args[3])
 	if found {
 		c.DB.Modified(c.Args[1])

@@ -112,10 +112,11 @@ func keySpecFlags(s *command.Spec) []string {
 
 // writeKeySpecs writes COMMAND INFO's key specifications derived from the
 // spec's FirstKey/LastKey/Step (or an "unknown" spec for movable keys).
+// Redis replies with a set (RESP3 '~').
 func writeKeySpecs(w command.Writer, s *command.Spec) {
 	switch {
 	case s.FirstKey > 0:
-		w.Array(1)
+		w.Set(1)
 		w.Map(3)
 		w.BulkString("flags")
 		writeSet(w, keySpecFlags(s))
@@ -145,7 +146,7 @@ func writeKeySpecs(w command.Writer, s *command.Spec) {
 		w.BulkString("limit")
 		w.Int(0)
 	case s.Keys != nil:
-		w.Array(1)
+		w.Set(1)
 		w.Map(3)
 		w.BulkString("flags")
 		writeSet(w, keySpecFlags(s))
@@ -158,7 +159,7 @@ func writeKeySpecs(w command.Writer, s *command.Spec) {
 			w.Map(0)
 		}
 	default:
-		w.Array(0)
+		w.Set(0)
 	}
 }
 
@@ -191,7 +192,11 @@ func writeCommandInfo(w command.Writer, s *command.Spec) {
 	}
 	writeKeySpecs(w, s)
 	subs := s.SortedSubcommands()
-	w.Array(len(subs))
+	if len(subs) == 0 {
+		w.Set(0) // Redis's wart: an empty set in RESP3, an array otherwise
+	} else {
+		w.Array(len(subs))
+	}
 	for _, sub := range subs {
 		writeCommandInfo(w, sub)
 	}
@@ -349,13 +354,22 @@ func getKeys(c *command.Context) (args [][]byte, keys []int, spec *command.Spec,
 		c.W.Error("ERR Invalid command specified")
 		return nil, nil, nil, false
 	}
+	if s.FirstKey <= 0 && s.Keys == nil {
+		c.W.Error("ERR The command has no key arguments")
+		return nil, nil, nil, false
+	}
 	if !s.CheckArity(len(args)) {
 		c.W.Error("ERR Invalid number of arguments specified for command")
 		return nil, nil, nil, false
 	}
 	keys = s.KeyIndexes(args)
 	if len(keys) == 0 {
-		c.W.Error("ERR The command has no key arguments")
+		// A movable-keys command whose arguments name no key.
+		if s.Flags.Has(command.NoMandatoryKeys) {
+			c.W.Array(0)
+		} else {
+			c.W.Error("ERR Invalid arguments specified for command")
+		}
 		return nil, nil, nil, false
 	}
 	return args, keys, s, true

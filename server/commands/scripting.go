@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"bytes"
 	"strings"
 
 	"github.com/aikv/aikv/datastructs/glob"
@@ -179,6 +180,11 @@ func fcallCmd(c *command.Context) {
 		c.W.Error(errNoEngine)
 		return
 	}
+	if !e.HasFunction(c.Args[1]) {
+		// Redis looks the function up before parsing numkeys.
+		c.W.Error(scripting.ErrFunctionNotFound)
+		return
+	}
 	keys, argv, ok := scriptArgs(c)
 	if !ok {
 		return
@@ -344,7 +350,9 @@ func functionLoad(c *command.Context) {
 	args := c.Args[2:]
 	for len(args) > 1 {
 		if !eq(args[0], "replace") {
-			c.W.Error("ERR Unknown option given: " + string(args[0]))
+			// addReplyErrorFormat trims trailing newlines before turning
+			// the others into spaces.
+			c.W.Error("ERR Unknown option given: " + strings.TrimRight(string(args[0]), "\r\n"))
 			return
 		}
 		replace = true
@@ -397,7 +405,7 @@ func functionList(c *command.Context) {
 			i++
 			pattern = c.Args[i]
 		default:
-			c.W.Error("ERR Unknown argument " + string(a))
+			c.W.Error("ERR Unknown argument " + cString(a))
 			return
 		}
 	}
@@ -503,4 +511,13 @@ func functionRestore(c *command.Context) {
 	}
 	c.Propagate(c.Args...)
 	c.W.OK()
+}
+
+// cString is what C's %s prints of b: the bytes before the first NUL
+// (Redis formats some errors with it; a wart kept).
+func cString(b []byte) string {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		b = b[:i]
+	}
+	return string(b)
 }

@@ -149,6 +149,8 @@ func sortGeneric(c *command.Context, readonly bool) {
 				return true
 			})
 		case *zset.ZSet:
+			// Redis "destructively converts encoded sorted sets for SORT".
+			v.ConvertToSkiplist()
 			vector = make([]sortItem, 0, v.Len())
 			v.Range(0, v.Len()-1, false, func(m string, _ float64) bool {
 				vector = append(vector, sortItem{obj: m})

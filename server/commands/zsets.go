@@ -881,17 +881,14 @@ func zpopGeneric(c *command.Context, fromMax bool) {
 			return
 		}
 		count = n
-		if n == 0 {
-			c.W.Array(0)
-			return
-		}
 	}
 	key := c.Args[1]
 	z, found, ok := lookupZSet(c, key, true)
 	if !ok {
 		return
 	}
-	if !found {
+	// Redis checks the type before answering a count of 0.
+	if !found || count == 0 {
 		c.W.Array(0)
 		return
 	}
@@ -993,11 +990,12 @@ func zmpopCommand(c *command.Context) {
 }
 
 func bzmpopCommand(c *command.Context) {
-	timeout, ok := timeoutArg(c, c.Args[1])
+	// Redis parses the timeout last (in blockingGenericZpopCommand).
+	keys, fromMax, count, ok := parseMPop(c, 2)
 	if !ok {
 		return
 	}
-	keys, fromMax, count, ok := parseMPop(c, 2)
+	timeout, ok := timeoutArg(c, c.Args[1])
 	if !ok {
 		return
 	}
@@ -1049,6 +1047,12 @@ func bzpopGeneric(c *command.Context, fromMax bool) {
 
 func zrandmemberCommand(c *command.Context) {
 	args := c.Args
+	if len(args) > 2 {
+		// Redis parses the count before checking what follows it.
+		if _, ok := intArg(c, args[2]); !ok {
+			return
+		}
+	}
 	if len(args) > 4 || (len(args) == 4 && !eq(args[3], "withscores")) {
 		c.W.Error(command.ErrSyntax)
 		return
@@ -1197,10 +1201,16 @@ func aggregateScores(agg aggregate, target *float64, v float64) {
 		if math.IsNaN(*target) {
 			*target = 0
 		}
+	// Redis's comparisons, not Go's min/max: between 0 and -0 the value
+	// already there stays.
 	case aggMin:
-		*target = min(*target, v)
+		if v < *target {
+			*target = v
+		}
 	case aggMax:
-		*target = max(*target, v)
+		if v > *target {
+			*target = v
+		}
 	}
 }
 
@@ -1290,14 +1300,19 @@ func zsetOpGeneric(c *command.Context, op setOp, dst []byte, numIdx int) {
 			return
 		}
 	}
-	var res *zset.ZSet
+	res := zset.New()
+	if dst == nil {
+		// Redis builds a reply-only result as a skiplist, which keeps
+		// negative zeros (a stored result becomes a listpack).
+		res.ConvertToSkiplist()
+	}
 	switch op {
 	case opUnion:
-		res = zunion(srcs, agg)
+		zunion(res, srcs, agg)
 	case opInter:
-		res = zinter(srcs, agg)
+		zinter(res, srcs, agg)
 	default:
-		res = zdiff(srcs)
+		zdiff(res, srcs)
 	}
 	if dst != nil {
 		storeZSet(c, dst, res)
@@ -1326,7 +1341,7 @@ func bySize(srcs []zsource) []zsource {
 	return out
 }
 
-func zunion(srcs []zsource, agg aggregate) *zset.ZSet {
+func zunion(res *zset.ZSet, srcs []zsource, agg aggregate) {
 	acc := make(map[string]float64)
 	var order []string
 	for _, src := range bySize(srcs) {
@@ -1341,18 +1356,15 @@ func zunion(srcs []zsource, agg aggregate) *zset.ZSet {
 			order = append(order, m)
 		})
 	}
-	res := zset.New()
 	for _, m := range order {
 		res.Set(strings.Clone(m), acc[m])
 	}
-	return res
 }
 
-func zinter(srcs []zsource, agg aggregate) *zset.ZSet {
-	res := zset.New()
+func zinter(res *zset.ZSet, srcs []zsource, agg aggregate) {
 	s := bySize(srcs)
 	if s[0].size() == 0 {
-		return res
+		return
 	}
 	s[0].each(func(m string, sc float64) {
 		score := weighted(sc, s[0].weight)
@@ -1365,11 +1377,9 @@ func zinter(srcs []zsource, agg aggregate) *zset.ZSet {
 		}
 		res.Set(strings.Clone(m), score)
 	})
-	return res
 }
 
-func zdiff(srcs []zsource) *zset.ZSet {
-	res := zset.New()
+func zdiff(res *zset.ZSet, srcs []zsource) {
 	srcs[0].each(func(m string, s float64) {
 		for i := 1; i < len(srcs); i++ {
 			if _, ok := srcs[i].score(m); ok {
@@ -1378,7 +1388,7 @@ func zdiff(srcs []zsource) *zset.ZSet {
 		}
 		res.Set(strings.Clone(m), s)
 	})
-	return res
+
 }
 
 func zintercardCommand(c *command.Context) {
@@ -1392,21 +1402,6 @@ func zintercardCommand(c *command.Context) {
 		return
 	}
 	if n > int64(len(args)-2) {
-		c.W.Error(command.ErrSyntax)
-		return
-	}
-	limit := int64(0)
-	for j := 2 + int(n); j < len(args); j++ {
-		if eq(args[j], "limit") && j+1 < len(args) {
-			v, ok := parseInt(args[j+1])
-			if !ok || v < 0 {
-				c.W.Error("ERR LIMIT can't be negative")
-				return
-			}
-			limit = v
-			j++
-			continue
-		}
 		c.W.Error(command.ErrSyntax)
 		return
 	}
@@ -1429,6 +1424,22 @@ func zintercardCommand(c *command.Context) {
 			c.W.Error(datastructs.ErrWrongType.Error())
 			return
 		}
+	}
+	// Redis reads the keys (WRONGTYPE) before the LIMIT option.
+	limit := int64(0)
+	for j := 2 + int(n); j < len(args); j++ {
+		if eq(args[j], "limit") && j+1 < len(args) {
+			v, ok := parseInt(args[j+1])
+			if !ok || v < 0 {
+				c.W.Error("ERR LIMIT can't be negative")
+				return
+			}
+			limit = v
+			j++
+			continue
+		}
+		c.W.Error(command.ErrSyntax)
+		return
 	}
 	s := bySize(srcs)
 	count := int64(0)
@@ -1462,15 +1473,21 @@ func zscanCommand(c *command.Context) {
 	if !ok {
 		return
 	}
+	// Redis looks the key up before parsing the options: a missing key
+	// replies an empty scan whatever follows (a wart, kept).
+	z, found, ok := lookupZSet(c, args[1], false)
+	if !ok {
+		return
+	}
+	if !found {
+		emptyScanReply(c)
+		return
+	}
 	opts, ok := collScanArgs(c, args[3:])
 	if !ok {
 		return
 	}
 	count := opts.count
-	z, found, ok := lookupZSet(c, args[1], false)
-	if !ok {
-		return
-	}
 	var out []string
 	var scores []float64
 	next := uint64(0)

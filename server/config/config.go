@@ -61,11 +61,22 @@ type Config struct {
 	EnableProtectedConfigs string // enable-protected-configs: no | yes | local
 	EnableDebugCommand     string // enable-debug-command: no | yes | local
 
+	// RenameCommands are the rename-command settings in order: each
+	// command From becomes reachable as To, or disabled when To is "".
+	// Like Redis's rename-command they apply at startup only, and are not
+	// a CONFIG GET parameter.
+	RenameCommands []RenameCommand
+
 	// Other holds the canonical value of every parameter without a typed
 	// field (those documented as having no effect, and those of features
 	// AiKv does not have yet, which can only hold their default), keyed by
 	// the parameter's canonical name. A missing entry means the default.
 	Other map[string]string
+}
+
+// RenameCommand is one rename-command setting.
+type RenameCommand struct {
+	From, To string
 }
 
 // SavePoint is one "save <seconds> <changes>" rule: snapshot when at least
@@ -97,6 +108,7 @@ func (c *Config) Clone() *Config {
 	n := *c
 	n.Bind = append([]string(nil), c.Bind...)
 	n.Save = append([]SavePoint(nil), c.Save...)
+	n.RenameCommands = append([]RenameCommand(nil), c.RenameCommands...)
 	n.Other = maps.Clone(c.Other)
 	if n.Other == nil {
 		n.Other = map[string]string{}

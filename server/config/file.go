@@ -30,6 +30,10 @@ import (
 //	appendfsync = "always"
 //	save = "3600 1 300 100"
 //
+//	[rename-command]          # Redis's rename-command, at startup only
+//	FLUSHALL = ""             # "" disables the command
+//	CONFIG = "cfg-7f3a"       # reachable under this name only
+//
 // Values may be strings, integers, booleans (true = "yes") or arrays
 // (joined with spaces). Unknown tables, keys and parameter names are
 // errors naming them; a parameter set twice (port and redis.port) too.
@@ -43,6 +47,9 @@ var friendlyKeys = map[string]map[string]string{
 
 // RedisTable is the TOML table that takes any Redis parameter by name.
 const RedisTable = "redis"
+
+// RenameTable is the TOML table of rename-command settings.
+const RenameTable = "rename-command"
 
 // fileSetting is one parameter found in a config file.
 type fileSetting struct {
@@ -72,6 +79,9 @@ func (r *Registry) readFile(path string) ([]fileSetting, error) {
 	var out []fileSetting
 	seen := map[*Param]fileSetting{}
 	for _, t := range tables {
+		if t == RenameTable {
+			continue // read by readRenames
+		}
 		known, isFriendly := friendlyKeys[t]
 		if !isFriendly && t != RedisTable {
 			return nil, fmt.Errorf("unknown table or key %q (expected [server], [storage], [logging] or [%s])", t, RedisTable)
@@ -152,7 +162,43 @@ func (r *Registry) LoadFile(c *Config, path string) error {
 			return fmt.Errorf("%s: %s: %w", path, s.where(), err)
 		}
 	}
+	renames, err := readRenames(path)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	c.RenameCommands = append(c.RenameCommands, renames...)
 	return nil
+}
+
+// readRenames reads the [rename-command] table: command = "new name"
+// ("" disables), in the order of the command names.
+func readRenames(path string) ([]RenameCommand, error) {
+	var raw map[string]any
+	if _, err := toml.DecodeFile(path, &raw); err != nil {
+		return nil, err
+	}
+	v, ok := raw[RenameTable]
+	if !ok {
+		return nil, nil
+	}
+	tbl, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%q must be a table ([%s])", RenameTable, RenameTable)
+	}
+	names := make([]string, 0, len(tbl))
+	for k := range tbl {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var out []RenameCommand
+	for _, k := range names {
+		to, ok := tbl[k].(string)
+		if !ok {
+			return nil, fmt.Errorf("[%s] %s: the new name must be a string (\"\" disables the command)", RenameTable, k)
+		}
+		out = append(out, RenameCommand{From: k, To: to})
+	}
+	return out, nil
 }
 
 // Rewrite updates the config file at path to hold c, like CONFIG REWRITE:

@@ -78,6 +78,7 @@ func params() []*Param {
 		intP("databases", 1, intMax, 16, immutable, bindInt(func(c *Config) *int { return &c.Databases })),
 		memP("proto-max-bulk-len", 1<<20, longMax, 512<<20, bindInt64(func(c *Config) *int64 { return &c.ProtoMaxBulkLen })),
 		memP("client-query-buffer-limit", 1<<20, longMax, 1<<30, bindInt64(func(c *Config) *int64 { return &c.ClientQueryBufferLimit })),
+		// Enforced for the normal class (server/outbuf.go); stored in Other.
 		specialP("client-output-buffer-limit", "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
 			parseClientOutputBufferLimit, flags(MultiArg)),
 		mk(&Param{Name: "maxmemory-clients", Kind: MemoryPercent, Min: -100, Max: longMax, Default: "0"}, []opt{unsupported}),
@@ -87,7 +88,7 @@ func params() []*Param {
 
 		// Persistence.
 		strP("dir", "", flags(Protected), bindString(func(c *Config) *string { return &c.Dir })),
-		strP("dbfilename", "dump.rdb", flags(Protected), bindString(func(c *Config) *string { return &c.DBFilename })),
+		specialP("dbfilename", "dump.rdb", parseDBFilename, flags(Protected), bindString(func(c *Config) *string { return &c.DBFilename })),
 		specialP("save", "3600 1 300 100 60 10000", parseSave, flags(MultiArg), bindSaveField()),
 		boolP("appendonly", false, bindBool(func(c *Config) *bool { return &c.AppendOnly })),
 		enumP("appendfsync", []string{"everysec", "always", "no"}, "everysec", bindString(func(c *Config) *string { return &c.AppendFsync })),
@@ -434,6 +435,15 @@ func bindNotify(p *Param) {
 		}
 		return c.NotifyKeyspaceEvents
 	}
+}
+
+// parseDBFilename is Redis's isValidDBfilename: a file name, not a path
+// (snapshots must stay in dir).
+func parseDBFilename(v string) (string, error) {
+	if strings.ContainsAny(v, "/\\") {
+		return "", errors.New("dbfilename can't be a path, just a filename")
+	}
+	return v, nil
 }
 
 func parseClientOutputBufferLimit(v string) (string, error) {
