@@ -4,7 +4,7 @@ GO      ?= go
 BIN     := bin/aikv-server
 PKGS    := ./...
 
-.PHONY: build run test vet fmt-check lint fuzz fuzz-diff torture bench generate clean
+.PHONY: build run test vet fmt-check lint fuzz fuzz-diff torture bench bench-compare generate clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/aikv-server
@@ -33,6 +33,9 @@ fuzz:
 	$(GO) test ./server/resp -run '^$$' -fuzz FuzzReader -fuzztime $(FUZZTIME)
 	$(GO) test ./aof -run '^$$' -fuzz FuzzDecodeRecord -fuzztime $(FUZZTIME)
 	$(GO) test ./datastructs/glob -run '^$$' -fuzz . -fuzztime $(FUZZTIME)
+	$(GO) test ./snapshot -run '^$$' -fuzz FuzzReader -fuzztime $(FUZZTIME)
+	$(GO) test ./snapshot/rdb -run '^$$' -fuzz FuzzRestorePayload -fuzztime $(FUZZTIME)
+	$(GO) test ./snapshot/rdb -run '^$$' -fuzz FuzzLoad -fuzztime $(FUZZTIME)
 
 # Differential fuzzing against real Redis (needs redis-server): seeds
 # SEED, SEED+1, ... for DURATION; a mismatch prints the minimal sequence.
@@ -54,3 +57,10 @@ generate:
 
 clean:
 	rm -rf bin
+
+# Side-by-side redis-benchmark run against a real redis-server
+# (docs/benchmarks.md). QUICK=1 for the short run; BENCHFLAGS adds flags,
+# e.g. BENCHFLAGS='-out bench.md -persistence off,everysec'.
+bench-compare: build
+	$(GO) build -o bin/bench-compare ./bench/compare
+	./bin/bench-compare -aikv $(BIN) $(if $(QUICK),-quick) $(BENCHFLAGS)

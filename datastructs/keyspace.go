@@ -19,6 +19,16 @@ type Observer interface {
 	// KeyExpired is called when a key is deleted because its TTL passed
 	// (the AOF logs it as DEL; notifications send "expired").
 	KeyExpired(db int, key string)
+	// KeyEvicted is called when a key is deleted to free memory under
+	// maxmemory (the AOF logs it as DEL; notifications send "evicted").
+	KeyEvicted(db int, key string)
+}
+
+// AddObserver is implemented by an Observer that also wants to know about
+// every key added to a database (Redis's dbAdd: a new key, and the
+// destination of RENAME, MOVE and COPY); keyspace notifications send "new".
+type AddObserver interface {
+	KeyAdded(db int, key string)
 }
 
 // Options configures a Keyspace. The zero value is usable.
@@ -36,6 +46,7 @@ type Options struct {
 // Stats are keyspace counters reported by INFO stats.
 type Stats struct {
 	ExpiredKeys    int64
+	EvictedKeys    int64
 	KeyspaceHits   int64
 	KeyspaceMisses int64
 }
@@ -46,18 +57,29 @@ type Keyspace struct {
 	dbs      []*DB
 	now      func() int64
 	observer Observer
+	adder    AddObserver // observer, if it implements AddObserver
 	rnd      *rand.Rand
 	// Stats are updated by lookups and expiry.
 	Stats Stats
 	// Dirty counts changes since the last successful save
 	// (rdb_changes_since_last_save).
 	Dirty int64
+	// snap is the running snapshot (nil: none) and snapEpoch its epoch;
+	// see snapshot.go.
+	snap      *snapState
+	snapEpoch uint32
+	// frozenNow, when not 0, is the time every clock read returns (see
+	// FreezeClock).
+	frozenNow int64
 	// Loading is true while the dataset is being loaded; expiry is not
 	// applied then, so replay reproduces the logged state exactly.
 	Loading bool
 	// lfu, when set, makes entries track access frequency instead of
 	// access time (see SetLFU).
 	lfu *LFUOptions
+	// pool and nextDB are the eviction state (evict.go).
+	pool   evictionPool
+	nextDB int
 }
 
 // LFUOptions are the LFU tracking parameters (Redis's lfu-log-factor and
@@ -91,16 +113,16 @@ func (ks *Keyspace) newAccess() uint32 {
 	if ks.lfu != nil {
 		return ks.lfuMinutes()<<8 | lfuInitVal
 	}
-	return uint32(ks.now() / 1000)
+	return uint32(ks.clockMs() / 1000)
 }
 
 // lfuMinutes is Redis's LFUGetTimeInMinutes.
-func (ks *Keyspace) lfuMinutes() uint32 { return uint32(ks.now()/60000) & 0xffff }
+func (ks *Keyspace) lfuMinutes() uint32 { return uint32(ks.clockMs()/60000) & 0xffff }
 
 // touch records an access to e (Redis's updateLFU / LRU_CLOCK update).
 func (ks *Keyspace) touch(e *Entry) {
 	if ks.lfu == nil {
-		e.access = uint32(ks.now() / 1000)
+		e.access = uint32(ks.clockMs() / 1000)
 		return
 	}
 	counter := ks.lfuDecr(e.access)
@@ -148,7 +170,8 @@ func New(opts Options) *Keyspace {
 	if now == nil {
 		now = func() int64 { return time.Now().UnixMilli() }
 	}
-	ks := &Keyspace{now: now, observer: opts.Observer, rnd: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))}
+	ks := &Keyspace{now: now, rnd: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))}
+	ks.SetObserver(opts.Observer)
 	ks.dbs = make([]*DB, n)
 	for i := range ks.dbs {
 		ks.dbs[i] = newDB(ks, i)
@@ -157,17 +180,41 @@ func New(opts Options) *Keyspace {
 }
 
 // SetObserver replaces the observer (nil removes it).
-func (ks *Keyspace) SetObserver(o Observer) { ks.observer = o }
+func (ks *Keyspace) SetObserver(o Observer) {
+	ks.observer = o
+	ks.adder, _ = o.(AddObserver)
+}
 
 // Now returns the keyspace clock in Unix milliseconds.
-func (ks *Keyspace) Now() int64 { return ks.now() }
+func (ks *Keyspace) Now() int64 { return ks.clockMs() }
+
+// clockMs is the keyspace's current time: the time frozen by FreezeClock
+// while a batch of commands runs, else the clock itself.
+func (ks *Keyspace) clockMs() int64 {
+	if ks.frozenNow != 0 {
+		return ks.frozenNow
+	}
+	return ks.now()
+}
+
+// FreezeClock makes the keyspace see one instant, read once, until
+// ThawClock: the dispatcher freezes it for each batch of commands, as
+// Redis uses one cached time per command, so expiry checks and LRU
+// bookkeeping do not read the clock for every key they touch.
+func (ks *Keyspace) FreezeClock() { ks.frozenNow = ks.now() }
+
+// FreezeClockAt is FreezeClock with a time the caller already read.
+func (ks *Keyspace) FreezeClockAt(ms int64) { ks.frozenNow = ms }
+
+// ThawClock undoes FreezeClock.
+func (ks *Keyspace) ThawClock() { ks.frozenNow = 0 }
 
 // AlreadyExpired reports whether an absolute expiry time (Unix ms) has
 // passed, so a command setting it should delete the key instead. While
 // loading it is always false: replay stores what the log recorded and
 // the deletion, if any, follows as its own DEL record.
 func (ks *Keyspace) AlreadyExpired(at int64) bool {
-	return !ks.Loading && at <= ks.now()
+	return !ks.Loading && at <= ks.clockMs()
 }
 
 // Rand returns the keyspace's random source (for SPOP, RANDOMKEY...).
@@ -183,15 +230,24 @@ func (ks *Keyspace) DB(i int) *DB { return ks.dbs[i] }
 // both databases counts as modified, before the swap (a key that leaves a
 // database: WATCH) and after it (a key that arrives: clients blocked on
 // it in that database are served, as Redis's scanDatabaseForReadyKeys).
+//
+// SWAPDB of a database with itself changes nothing and notifies nothing:
+// Redis returns early, so a WATCH survives it.
 func (ks *Keyspace) Swap(a, b int) {
+	ks.Dirty++
+	if a == b {
+		return
+	}
 	da, db := ks.dbs[a], ks.dbs[b]
+	da.captureAll()
+	db.captureAll()
 	ks.notifyAll(da)
 	ks.notifyAll(db)
 	da.keys, db.keys = db.keys, da.keys
 	da.expires, db.expires = db.expires, da.expires
+	da.used, db.used = db.used, da.used
 	ks.notifyAll(da)
 	ks.notifyAll(db)
-	ks.Dirty++
 }
 
 // FlushAll empties every database.
@@ -219,6 +275,9 @@ type DB struct {
 	// expires maps every key that has a TTL to its ExpireAt; it is what
 	// the active expiry cycle samples.
 	expires *dict.Dict[int64]
+	// used is the accounted size of the keys and values (memory.go),
+	// without the TTL index and buckets.
+	used int64
 }
 
 func newDB(ks *Keyspace, index int) *DB {
@@ -244,7 +303,7 @@ func (db *DB) lookup(key string) *Entry {
 	if e == nil {
 		return nil
 	}
-	if e.ExpireAt != 0 && e.ExpireAt <= db.ks.now() && !db.ks.Loading {
+	if e.ExpireAt != 0 && e.ExpireAt <= db.ks.clockMs() && !db.ks.Loading {
 		db.expire(key)
 		return nil
 	}
@@ -270,13 +329,21 @@ func (db *DB) expire(key string) {
 
 // Lookup returns the live entry for key for reading, or nil. It counts a
 // keyspace hit or miss. The pointer is valid until the next change to db.
+//
+// While a snapshot runs, the first lookup of an entry not yet captured
+// captures it (as LookupWrite does): a handler that mutates what it got
+// from Lookup can then never change a value the snapshot still needs.
 func (db *DB) Lookup(key []byte) *Entry {
-	e := db.lookup(bstr(key))
+	k := bstr(key)
+	e := db.lookup(k)
 	if e == nil {
 		db.ks.Stats.KeyspaceMisses++
 	} else {
 		db.ks.Stats.KeyspaceHits++
 		db.ks.touch(e)
+		if db.ks.snap != nil {
+			db.preWrite(k, e)
+		}
 	}
 	return e
 }
@@ -285,9 +352,11 @@ func (db *DB) Lookup(key []byte) *Entry {
 // modify it, or nil. It does not count hits or misses. After modifying the
 // value in place the caller must call Modified(key).
 func (db *DB) LookupWrite(key []byte) *Entry {
-	e := db.lookup(bstr(key))
+	k := bstr(key)
+	e := db.lookup(k)
 	if e != nil {
 		db.ks.touch(e)
+		db.preWrite(k, e)
 	}
 	return e
 }
@@ -295,7 +364,7 @@ func (db *DB) LookupWrite(key []byte) *Entry {
 // IdleSeconds returns how many seconds ago e was last accessed (OBJECT
 // IDLETIME). Only meaningful while LRU tracking is on.
 func (db *DB) IdleSeconds(e *Entry) int64 {
-	idle := db.ks.now()/1000 - int64(e.access)
+	idle := db.ks.clockMs()/1000 - int64(e.access)
 	if idle < 0 {
 		idle = 0
 	}
@@ -311,15 +380,47 @@ func (db *DB) Freq(e *Entry) int {
 	return int(db.ks.lfuDecr(e.access))
 }
 
+// SetAccess sets a key's access record the way RESTORE's IDLETIME and
+// FREQ do (Redis's objectSetLRUOrLFU): with LFU tracking the counter
+// becomes freq (0-255), otherwise the last access moves idle seconds into
+// the past. A negative argument leaves that record alone.
+func (db *DB) SetAccess(key []byte, idle int64, freq int) {
+	e := db.keys.GetPtr(bstr(key))
+	if e == nil {
+		return
+	}
+	if db.ks.lfu != nil {
+		if freq >= 0 {
+			e.access = db.ks.lfuMinutes()<<8 | uint32(min(freq, 255))
+		}
+		return
+	}
+	if idle >= 0 {
+		e.access = uint32(max(db.ks.now()/1000-idle, 0))
+	}
+}
+
 // Peek returns the entry without expiring it or counting stats (for
 // introspection such as OBJECT, SCAN filters and snapshots). It returns
 // nil for a logically expired key.
 func (db *DB) Peek(key string) *Entry {
 	e := db.keys.GetPtr(key)
-	if e == nil || (e.ExpireAt != 0 && e.ExpireAt <= db.ks.now() && !db.ks.Loading) {
+	if e == nil || (e.ExpireAt != 0 && e.ExpireAt <= db.ks.clockMs() && !db.ks.Loading) {
 		return nil
 	}
 	return e
+}
+
+// Stored reports whether the table holds key, live or expired but not
+// yet reclaimed, and whether its TTL has passed. It neither expires the
+// key nor counts stats: WATCH uses it to tell a key that expires while
+// watched from one that was already dead when watched.
+func (db *DB) Stored(key string) (present, expired bool) {
+	e := db.keys.GetPtr(key)
+	if e == nil {
+		return false, false
+	}
+	return true, e.ExpireAt != 0 && e.ExpireAt <= db.ks.clockMs() && !db.ks.Loading
 }
 
 // Exists reports whether key is live (expiring it if needed), without
@@ -329,6 +430,9 @@ func (db *DB) Exists(key []byte) bool { return db.lookup(bstr(key)) != nil }
 // Modified records that key's value changed in place.
 func (db *DB) Modified(key []byte) {
 	db.ks.Dirty++
+	if e := db.keys.GetPtr(bstr(key)); e != nil && !e.IsString() {
+		db.used += e.setSize(valueSize(e))
+	}
 	if db.ks.observer != nil {
 		db.ks.observer.KeyModified(db.index, bstr(key))
 	}
@@ -338,23 +442,27 @@ func (db *DB) Modified(key []byte) {
 // key's current TTL (if it exists) is kept; otherwise expireAt (0 = none)
 // becomes the TTL. val is copied.
 func (db *DB) SetString(key, val []byte, expireAt int64, keepTTL bool) {
-	db.set(key, Entry{str: string(val)}, expireAt, keepTTL)
+	db.set(key, strEntry(string(val)), expireAt, keepTTL)
 }
 
 // SetStringOwned is SetString for a string the caller gives away.
 func (db *DB) SetStringOwned(key []byte, val string, expireAt int64, keepTTL bool) {
-	db.set(key, Entry{str: val}, expireAt, keepTTL)
+	db.set(key, strEntry(val), expireAt, keepTTL)
 }
 
 // SetValue stores a non-string value, replacing any value, with the same
 // TTL rules as SetString. v must not be empty.
 func (db *DB) SetValue(key []byte, v Value, expireAt int64, keepTTL bool) {
-	db.set(key, Entry{obj: v}, expireAt, keepTTL)
+	db.set(key, objEntry(v), expireAt, keepTTL)
 }
 
 func (db *DB) set(key []byte, e Entry, expireAt int64, keepTTL bool) {
 	k := bstr(key)
+	e.snap = db.ks.snapEpoch
+	e.setSize(valueSize(&e))
 	if old := db.keys.GetPtr(k); old != nil {
+		db.preWrite(k, old)
+		db.used += e.recordedSize() - old.recordedSize()
 		if db.ks.lfu != nil {
 			// An overwritten key keeps its access frequency (Redis's
 			// dbOverwrite); under LRU the new value is freshly accessed.
@@ -381,9 +489,11 @@ func (db *DB) set(key []byte, e Entry, expireAt int64, keepTTL bool) {
 			e.ExpireAt = expireAt
 		}
 		db.keys.Set(ks, e)
+		db.used += keyCost(ks) + e.recordedSize()
 		if e.ExpireAt != 0 {
 			db.expires.Set(ks, e.ExpireAt)
 		}
+		db.added(ks)
 	}
 	db.Modified(key)
 }
@@ -409,7 +519,17 @@ func (db *DB) Delete(key []byte) bool {
 }
 
 func (db *DB) delete(k string) {
-	if e, ok := db.keys.Delete(k); ok && e.ExpireAt != 0 {
+	if db.ks.snap != nil {
+		if e := db.keys.GetPtr(k); e != nil {
+			db.preWrite(k, e)
+		}
+	}
+	e, ok := db.keys.Delete(k)
+	if !ok {
+		return
+	}
+	db.used -= keyCost(k) + e.recordedSize()
+	if e.ExpireAt != 0 {
 		db.expires.Delete(k)
 	}
 }
@@ -423,11 +543,12 @@ func (db *DB) SetExpire(key []byte, at int64) bool {
 	if e == nil {
 		return false
 	}
-	if at <= db.ks.now() && !db.ks.Loading {
+	if at <= db.ks.clockMs() && !db.ks.Loading {
 		db.delete(k)
 		db.Modified(key)
 		return true
 	}
+	db.preWrite(k, e)
 	if e.ExpireAt == 0 {
 		db.expires.Set(db.storedKey(k), at)
 	} else {
@@ -445,6 +566,7 @@ func (db *DB) Persist(key []byte) bool {
 	if e == nil || e.ExpireAt == 0 {
 		return false
 	}
+	db.preWrite(k, e)
 	e.ExpireAt = 0
 	db.expires.Delete(k)
 	db.Modified(key)
@@ -453,10 +575,12 @@ func (db *DB) Persist(key []byte) bool {
 
 // Flush deletes every key.
 func (db *DB) Flush() {
+	db.captureAll()
 	db.ks.notifyAll(db)
 	db.ks.Dirty += int64(db.keys.Len())
 	db.keys = dict.New[Entry](0)
 	db.expires = dict.New[int64](0)
+	db.used = 0
 }
 
 // Scan visits keys from cursor on, at least count of them (unless the
@@ -464,7 +588,7 @@ func (db *DB) Flush() {
 // present for the whole of a scan is visited at least once; a key may be
 // visited twice. Expired keys are skipped. fn must not modify db.
 func (db *DB) Scan(cursor uint64, count int, fn func(key string, e *Entry)) uint64 {
-	now := db.ks.now()
+	now := db.ks.clockMs()
 	return db.keys.Scan(cursor, count, func(k string, e Entry) {
 		if e.ExpireAt != 0 && e.ExpireAt <= now && !db.ks.Loading {
 			return
@@ -476,7 +600,7 @@ func (db *DB) Scan(cursor uint64, count int, fn func(key string, e *Entry)) uint
 // Range visits every live key; fn returns false to stop. fn must not
 // modify db.
 func (db *DB) Range(fn func(key string, e *Entry) bool) {
-	now := db.ks.now()
+	now := db.ks.clockMs()
 	db.keys.Range(func(k string, e Entry) bool {
 		if e.ExpireAt != 0 && e.ExpireAt <= now && !db.ks.Loading {
 			return true
@@ -493,7 +617,7 @@ func (db *DB) RandomKey() (string, bool) {
 		if !ok {
 			return "", false
 		}
-		if e.ExpireAt != 0 && e.ExpireAt <= db.ks.now() && !db.ks.Loading {
+		if e.ExpireAt != 0 && e.ExpireAt <= db.ks.clockMs() && !db.ks.Loading {
 			if db.keys.Len() == db.expires.Len() && tries > 50 {
 				// Every key is volatile and we keep hitting dead ones:
 				// return it anyway, like Redis, rather than loop.
@@ -514,7 +638,7 @@ func (db *DB) ExpireSample(n int) (sampled, expired int) {
 	if db.expires.Len() == 0 || db.ks.Loading {
 		return 0, 0
 	}
-	now := db.ks.now()
+	now := db.ks.clockMs()
 	var dead []string
 	db.expires.Sample(db.ks.rnd, n, func(k string, at int64) {
 		sampled++
@@ -545,9 +669,19 @@ var ErrNotCopyable = errors.New("datastructs: value type cannot be copied")
 // insert adds an entry for a key known to be absent, indexing its TTL.
 // k must not alias a caller's buffer.
 func (db *DB) insert(k string, e Entry) {
+	e.snap = db.ks.snapEpoch
 	db.keys.Set(k, e)
+	db.used += keyCost(k) + e.recordedSize()
 	if e.ExpireAt != 0 {
 		db.expires.Set(k, e.ExpireAt)
+	}
+	db.added(k)
+}
+
+// added tells the AddObserver about a new key.
+func (db *DB) added(k string) {
+	if db.ks.adder != nil {
+		db.ks.adder.KeyAdded(db.index, k)
 	}
 }
 
@@ -615,17 +749,30 @@ func (db *DB) CopyTo(src []byte, to *DB, dstKey []byte, replace bool) (bool, err
 	if to.lookup(d) != nil && !replace {
 		return false, nil
 	}
-	n := Entry{str: old.str, ExpireAt: old.ExpireAt, access: db.ks.newAccess()}
-	if old.obj != nil {
-		c, ok := old.obj.(Copier)
+	n := old // strings share their immutable bytes
+	n.access = db.ks.newAccess()
+	if !old.IsString() {
+		c, ok := old.objVal().(Copier)
 		if !ok {
 			return false, ErrNotCopyable
 		}
-		n.obj = c.Copy()
+		n = objEntry(c.Copy())
+		n.ExpireAt = old.ExpireAt
+		n.access = db.ks.newAccess()
 	}
+	n.setSize(valueSize(&n))
 	to.delete(d)
 	to.insert(string(dstKey), n)
 	db.ks.Dirty++
 	to.notify(dstKey)
 	return true, nil
+}
+
+// Reserve pre-sizes an empty database for about n keys, as Redis's
+// RESIZEDB does while loading, so a load does not rehash the table again
+// and again as it grows. It does nothing to a database that holds keys.
+func (db *DB) Reserve(n int) {
+	if db.keys.Len() == 0 && n > 0 {
+		db.keys = dict.New[Entry](n)
+	}
 }

@@ -13,7 +13,11 @@ type clock struct{ ms int64 }
 func (c *clock) now() int64 { return c.ms }
 
 // recorder is an Observer that logs what it is told.
-type recorder struct{ modified, expired []string }
+type recorder struct{ modified, expired, evicted []string }
+
+func (r *recorder) KeyEvicted(db int, key string) {
+	r.evicted = append(r.evicted, fmt.Sprintf("%d:%s", db, key))
+}
 
 func (r *recorder) KeyModified(db int, key string) {
 	r.modified = append(r.modified, fmt.Sprintf("%d:%s", db, key))
@@ -437,5 +441,56 @@ func TestIdleAndFreq(t *testing.T) {
 	ks.SetLFU(nil)
 	if db.Freq(db.Peek("f")) != 0 || ks.LFU() {
 		t.Fatal("LFU still on")
+	}
+}
+
+func TestStored(t *testing.T) {
+	ks, clk, _ := newTestKS(t)
+	db := ks.DB(0)
+	db.SetString([]byte("live"), []byte("v"), clk.ms+1000, false)
+	db.SetString([]byte("dead"), []byte("v"), clk.ms+10, false)
+	clk.ms += 20
+	for _, tc := range []struct {
+		key              string
+		present, expired bool
+	}{{"live", true, false}, {"dead", true, true}, {"none", false, false}} {
+		p, e := db.Stored(tc.key)
+		if p != tc.present || e != tc.expired {
+			t.Errorf("Stored(%s) = %v, %v; want %v, %v", tc.key, p, e, tc.present, tc.expired)
+		}
+	}
+	// Stored does not reclaim the dead key.
+	if p, _ := db.Stored("dead"); !p || db.Len() != 2 {
+		t.Fatal("Stored expired the key")
+	}
+	ks.Loading = true
+	if _, e := db.Stored("dead"); e {
+		t.Fatal("a key counts as expired while loading")
+	}
+}
+
+func TestSwapWithItselfNotifiesNothing(t *testing.T) {
+	ks, _, rec := newTestKS(t)
+	ks.DB(0).SetString([]byte("a"), []byte("0"), 0, false)
+	rec.modified = nil
+	ks.Swap(0, 0)
+	if len(rec.modified) != 0 || ks.DB(0).Len() != 1 {
+		t.Fatalf("SWAPDB 0 0 notified %v", rec.modified)
+	}
+}
+
+func TestReserve(t *testing.T) {
+	ks := New(Options{})
+	db := ks.DB(0)
+	db.Reserve(1000)
+	for i := 0; i < 1000; i++ {
+		db.SetString([]byte(fmt.Sprint("k", i)), []byte("v"), 0, false)
+	}
+	if db.Len() != 1000 {
+		t.Fatalf("len %d", db.Len())
+	}
+	db.Reserve(10) // not empty: kept
+	if db.Len() != 1000 || db.Peek("k999") == nil {
+		t.Fatal("Reserve dropped keys")
 	}
 }

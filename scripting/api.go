@@ -247,6 +247,12 @@ func (e *Engine) check(rs *runState, args [][]byte) string {
 	if run.Flags.Has(command.NoScript) {
 		return "This Redis command is not allowed from script"
 	}
+	if rs.OOM && !rs.allowOOM && run.Flags.Has(command.DenyOOM) && !e.wrote.Load() {
+		// Redis's scriptVerifyOOM: refused only while the script has
+		// not written, as it cannot be stopped half way. The leading
+		// "-" keeps the OOM code (errorText).
+		return "-" + command.ErrOOM
+	}
 	if run.Flags&(command.Write|command.MayReplicate) != 0 {
 		if rs.noWrites {
 			return "Write commands are not allowed from read-only scripts."

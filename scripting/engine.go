@@ -45,6 +45,10 @@ type Run struct {
 	ReadOnly bool
 	// Proto is the calling client's protocol (2 or 3).
 	Proto int
+	// OOM is set when the server is over maxmemory and eviction could
+	// not help (Redis's pre_command_oom_state): scripts that may write
+	// are refused, as are their first commands that may grow memory.
+	OOM bool
 }
 
 // Engine is the Lua interpreter shared by every client of a server: one
@@ -86,6 +90,7 @@ type script struct {
 	fn       *lua.LFunction
 	body     string
 	noWrites bool
+	allowOOM bool
 	flagged  bool // has a shebang (flags declared)
 }
 
@@ -94,7 +99,8 @@ type runState struct {
 	Run
 	name     string // SHA for EVAL, the function name for FCALL
 	noWrites bool
-	resp     int // redis.setresp
+	allowOOM bool // "allow-oom" flag: no OOM checks
+	resp     int  // redis.setresp
 }
 
 // New returns an engine with an empty script cache and no functions. log
@@ -166,7 +172,9 @@ func (e *Engine) compile(body string) (*script, string) {
 				switch f {
 				case "no-writes":
 					s.noWrites = true
-				case "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys", "":
+				case "allow-oom":
+					s.allowOOM = true
+				case "allow-stale", "no-cluster", "allow-cross-slot-keys", "":
 				default:
 					return nil, "ERR Unexpected flag in script shebang: " + f
 				}
@@ -284,13 +292,19 @@ func (e *Engine) EvalSHA(r Run, sha []byte, keys, argv [][]byte, w command.Write
 }
 
 func (e *Engine) evalScript(r Run, sha string, s *script, keys, argv [][]byte, w command.Writer) {
+	if r.OOM && s.flagged && !s.noWrites && !s.allowOOM {
+		// A script that declared flags is denyoom unless it declared
+		// no-writes or allow-oom (Redis's scriptFlagsToCmdFlags).
+		w.Error(command.ErrOOM)
+		return
+	}
 	if r.ReadOnly && s.flagged && !s.noWrites {
 		w.Error(ErrROWithWriteFlag)
 		return
 	}
 	e.globals.RawSetString("KEYS", e.array(keys))
 	e.globals.RawSetString("ARGV", e.array(argv))
-	e.call(&runState{Run: r, name: sha, noWrites: s.noWrites || r.ReadOnly, resp: 2}, s.fn, "user_script", w, false)
+	e.call(&runState{Run: r, name: sha, noWrites: s.noWrites || r.ReadOnly, allowOOM: s.allowOOM, resp: 2}, s.fn, "user_script", w, false)
 }
 
 func (e *Engine) array(items [][]byte) *lua.LTable {

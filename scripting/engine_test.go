@@ -315,10 +315,3 @@ func TestFunctions(t *testing.T) {
 		t.Errorf("corrupt dump: %q", msg)
 	}
 }
-
-// Redis's crc64 check value.
-func TestCRC64(t *testing.T) {
-	if got := crc64Jones(0, []byte("123456789")); got != 0xe9c6d914c4b8d9ca {
-		t.Fatalf("crc64 = %x", got)
-	}
-}

@@ -35,6 +35,7 @@ type Function struct {
 	Name, Description string
 	Flags             []string
 	noWrites          bool
+	allowOOM          bool
 	fn                *lua.LFunction
 	Library           *Library
 }
@@ -334,8 +335,11 @@ func (fn *Function) setFlags(t *lua.LTable) string {
 		if !known {
 			return "unknown flag given"
 		}
-		if s == "no-writes" {
+		switch s {
+		case "no-writes":
 			fn.noWrites = true
+		case "allow-oom":
+			fn.allowOOM = true
 		}
 		fn.Flags = append(fn.Flags, string(s))
 	}
@@ -352,11 +356,15 @@ func (e *Engine) FCall(r Run, name []byte, keys, argv [][]byte, w command.Writer
 		w.Error(ErrFunctionNotFound)
 		return
 	}
+	if r.OOM && !fn.noWrites && !fn.allowOOM {
+		w.Error(command.ErrOOM)
+		return
+	}
 	if r.ReadOnly && !fn.noWrites {
 		w.Error(ErrROWithWriteFlag)
 		return
 	}
-	rs := &runState{Run: r, name: fn.Name, noWrites: fn.noWrites || r.ReadOnly, resp: 2}
+	rs := &runState{Run: r, name: fn.Name, noWrites: fn.noWrites || r.ReadOnly, allowOOM: fn.allowOOM, resp: 2}
 	e.call(rs, fn.fn, "user_function", w, true, e.array(keys), e.array(argv))
 }
 

@@ -4,7 +4,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aikv/aikv/server/command"
@@ -74,6 +73,10 @@ func (s *Server) mustWaitLocked(c *conn, args [][]byte) bool {
 		return true
 	}
 	run, _ := s.table.Resolve(spec, args)
+	if c.client.InMulti && run.Name == "exec" {
+		// An EXEC waits when its queue would write.
+		return c.tx.flags&(command.Write|command.MayReplicate) != 0
+	}
 	return run.Flags&(command.Write|command.MayReplicate) != 0
 }
 
@@ -87,6 +90,7 @@ func (s *Server) waitPauseLocked(c *conn, args [][]byte) bool {
 		// The replies sent now acknowledge the batch's earlier commands:
 		// log their effects first (flush waits for them).
 		s.endBatch(c)
+		s.ks.ThawClock()
 		s.mu.Unlock()
 		c.flush()
 		t := time.NewTimer(time.Until(until))
@@ -98,6 +102,8 @@ func (s *Server) waitPauseLocked(c *conn, args [][]byte) bool {
 		}
 		t.Stop()
 		s.mu.Lock()
+		s.ks.FreezeClockAt(time.Now().UnixMilli())
+		c.cmdStart = nanotime()
 		if c.client.Kill || s.closing.Load() {
 			return false
 		}
@@ -118,14 +124,6 @@ func (s *Server) KillClient(cl *command.Client) {
 	case c.wake <- struct{}{}:
 	default:
 	}
-}
-
-// outbox holds MONITOR output for one connection. Other connections append
-// to it while holding Server.mu; the owning connection's goroutine drains
-// it and writes it to its socket without holding Server.mu.
-type outbox struct {
-	mu  sync.Mutex
-	buf []byte
 }
 
 // maxMonitorBacklog bounds a monitor's undelivered output; a monitor that
@@ -186,9 +184,7 @@ func (s *Server) feedMonitorsLocked(c *conn, args [][]byte) {
 			continue
 		}
 		if wasEmpty {
-			// Wake the monitor's goroutine out of its read so it writes
-			// the output; see conn.loop.
-			m.nc.SetReadDeadline(now)
+			m.nudge()
 		}
 	}
 }
@@ -241,20 +237,6 @@ func appendRepr(dst, b []byte) []byte {
 		}
 	}
 	return append(dst, '"')
-}
-
-// drainOutbox writes pending MONITOR output. Called by the connection's
-// own goroutine without s.mu.
-func (c *conn) drainOutbox() error {
-	c.out.mu.Lock()
-	buf := c.out.buf
-	c.out.buf = nil
-	c.out.mu.Unlock()
-	if len(buf) == 0 {
-		return nil
-	}
-	_, err := c.nc.Write(buf)
-	return err
 }
 
 // latencyMonitor records events that took at least the
@@ -368,7 +350,7 @@ func (s *Server) recordLatencyLocked(spec *command.Spec, start time.Time, dur ti
 
 // MemoryStats implements command.Server.
 func (s *Server) MemoryStats() command.MemoryStats {
-	used, total := readMemStats()
+	used, total := uint64(max64(s.usedMemory(), 0)), readGoMemStats().total
 	if int64(used) > s.peakMemory {
 		s.peakMemory = int64(used)
 	}

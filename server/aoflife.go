@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/aikv/aikv/aof"
+	"github.com/aikv/aikv/scripting"
+	"github.com/aikv/aikv/snapshot"
 )
 
 // The append-only log's life cycle: opened at startup when appendonly is
@@ -30,53 +32,146 @@ func (s *Server) openAOF() (*aof.Log, error) {
 	if err != nil {
 		return nil, err
 	}
-	return aof.Open(aof.Options{Dir: s.aofDir(), Fsync: policy, Logger: s.log})
+	return aof.Open(aof.Options{Dir: s.aofDir(), Fsync: policy, Logger: s.log, SegmentSize: aofSegmentSize(s.cfg.MaxMemory)})
 }
 
-// OpenPersistence opens the append-only log when appendonly is on. Serve
-// then replays it before the dataset is served. Call it before Serve.
+// OpenPersistence decides what to load at startup and opens the log;
+// Serve then loads it before the dataset is served (clients get LOADING
+// meanwhile). Call it before Serve. The rules:
+//
+//   - With the log on and a snapshot that is the log's base (FlagLogBase,
+//     covering records up to S): load the snapshot, then replay the log
+//     records after S. A log that does not continue the snapshot (records
+//     missing after S, or ending before S) refuses to start.
+//   - With the log on, a snapshot written while it was off, and a log
+//     that was never written: load the snapshot and make it the log's base.
+//   - With the log on and a log that has records but no base snapshot:
+//     the log alone (it must start at record 1). Like Redis, the log wins
+//     over a snapshot written while it was off.
+//   - With the log off: the snapshot, if any.
 func (s *Server) OpenPersistence() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.cfg.AppendOnly {
-		return nil
-	}
 	if err := os.MkdirAll(s.cfg.Dir, 0o755); err != nil {
 		return fmt.Errorf("server: data dir: %w", err)
+	}
+	path := s.snapshotPath()
+	var hdr *snapshot.Header
+	if _, err := os.Stat(path); err == nil {
+		r, err := snapshot.Open(path, s.snapshotOptions(0))
+		if err != nil {
+			return fmt.Errorf("server: snapshot %s: %w (check it with aikv-check snapshot)", path, err)
+		}
+		h := r.Header()
+		r.Close()
+		hdr = &h
+	}
+	load := &s.persist.startup
+	if !s.cfg.AppendOnly {
+		if hdr != nil {
+			load.snapshot = path
+			s.ks.Loading = true
+		}
+		return nil
 	}
 	log, err := s.openAOF()
 	if err != nil {
 		return err
 	}
+	first, last := log.FirstSeq(), log.LastSeq()
+	switch {
+	case hdr != nil && hdr.Flags&snapshot.FlagLogBase != 0:
+		if first > hdr.Seq+1 || last < hdr.Seq {
+			log.Close()
+			return fmt.Errorf("server: the append-only log (records %d to %d) does not continue snapshot %s (which covers up to %d): refusing to start", first, last, path, hdr.Seq)
+		}
+		load.snapshot, load.replayFrom = path, hdr.Seq+1
+	case hdr != nil && last == 0:
+		load.snapshot, load.makeBase = path, true
+	default:
+		if hdr != nil {
+			s.log.Warn("ignoring a snapshot written while the append-only log was off: the log has records", "snapshot", path)
+		}
+		if last > 0 && first != 1 {
+			log.Close()
+			return fmt.Errorf("server: the append-only log starts at record %d and there is no base snapshot: refusing to start", first)
+		}
+		load.replayFrom = first
+	}
 	s.persist.log = log
 	s.persist.aof = log
 	s.persist.needReplay = true
 	s.persist.loadTotal = log.Stats().CurrentSize
+	s.save.aofBaseSize = log.Stats().CurrentSize
 	s.ks.Loading = true
 	return nil
 }
 
-// loadPersisted replays the log if OpenPersistence asked for it.
+// startupLoad is what OpenPersistence decided to load.
+type startupLoad struct {
+	snapshot   string // path of the snapshot to load ("" none)
+	replayFrom uint64 // first log record to replay
+	makeBase   bool   // write a base snapshot once loaded
+}
+
+// loadPersisted loads the snapshot and replays the log as OpenPersistence
+// decided.
 func (s *Server) loadPersisted() error {
 	s.mu.Lock()
-	log, need := s.persist.log, s.persist.needReplay
+	load := s.persist.startup
+	s.persist.startup = startupLoad{}
+	log, replay := s.persist.log, s.persist.needReplay
 	s.persist.needReplay = false
+	s.persist.loadingStart = time.Now()
 	s.mu.Unlock()
-	if !need {
-		return nil
-	}
+	defer func() {
+		s.mu.Lock()
+		s.ks.Loading = false
+		s.mu.Unlock()
+	}()
 	start := time.Now()
-	if err := s.replayLog(log); err != nil {
-		return fmt.Errorf("server: loading the append-only log: %w", err)
+	if load.snapshot != "" {
+		r, err := snapshot.Open(load.snapshot, s.snapshotOptions(0))
+		if err != nil {
+			return fmt.Errorf("server: snapshot %s: %w", load.snapshot, err)
+		}
+		info, err := r.LoadLocked(s.ks, &s.mu, 4096)
+		aux := r.Aux()
+		r.Close()
+		if err != nil {
+			return fmt.Errorf("server: loading snapshot %s: %w", load.snapshot, err)
+		}
+		s.mu.Lock()
+		if p := aux[auxFunctions]; p != nil && s.scripts != nil {
+			if msg := s.scripts.FunctionRestore(p, scripting.RestoreReplace); msg != "" {
+				s.mu.Unlock()
+				return fmt.Errorf("server: snapshot %s: functions: %s", load.snapshot, msg)
+			}
+		}
+		s.ks.Loading = true
+		s.persist.snapshotKeys = int64(info.TotalKeys())
+		s.save.lastSave = info.Created
+		s.mu.Unlock()
+		s.log.Info("DB loaded from snapshot", "file", load.snapshot, "keys", info.TotalKeys(), "seq", info.Seq, "seconds", time.Since(start).Seconds())
 	}
-	s.mu.Lock()
-	n := s.persist.loadedRecords
-	keys := 0
-	for i := 0; i < s.ks.NumDBs(); i++ {
-		keys += s.ks.DB(i).Len()
+	if replay && log != nil {
+		if err := s.replayLog(log, load.replayFrom); err != nil {
+			return fmt.Errorf("server: loading the append-only log: %w", err)
+		}
+		s.mu.Lock()
+		n := s.persist.loadedRecords
+		s.mu.Unlock()
+		s.log.Info("DB loaded from append only file", "records", n, "seconds", time.Since(start).Seconds())
 	}
-	s.mu.Unlock()
-	s.log.Info("DB loaded from append only file", "records", n, "keys", keys, "seconds", time.Since(start).Seconds())
+	if load.makeBase {
+		s.mu.Lock()
+		s.ks.Loading = false
+		err := s.saveSyncLocked()
+		s.mu.Unlock()
+		if err != nil {
+			return fmt.Errorf("server: writing the log's base snapshot: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -119,10 +214,13 @@ func (s *Server) applyPersistenceConfig(wasOn bool, oldFsync string) error {
 
 // startAOFLocked switches logging on at runtime: whatever log files are in
 // the directory are stale (the dataset did not come from them), so they
-// are removed, as Redis replaces them with a rewrite; then the current
-// dataset is written as the log's base and synced before CONFIG SET
-// replies. Caller holds s.mu.
+// are removed, as Redis replaces them with a rewrite; a fresh log is
+// opened and the current dataset is saved as its base snapshot (covering
+// record 0) before CONFIG SET replies. Caller holds s.mu.
 func (s *Server) startAOFLocked() error {
+	if s.save.job != nil {
+		s.waitSaveLocked()
+	}
 	dir := s.aofDir()
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
@@ -137,19 +235,14 @@ func (s *Server) startAOFLocked() error {
 	if err != nil {
 		return err
 	}
-	if seq := s.appendBase(log); seq != 0 {
-		if err := log.Wait(seq); err != nil {
-			log.Close()
-			return err
-		}
-	}
-	if err := log.Sync(); err != nil {
+	s.persist.log, s.persist.aof = log, log
+	if err := s.saveSyncLocked(); err != nil {
+		s.persist.log, s.persist.aof = nil, nil
 		log.Close()
 		return err
 	}
-	s.persist.log = log
-	s.persist.aof = log
 	s.persist.writeErr = nil
+	s.save.aofBaseSize = log.Stats().CurrentSize
 	s.log.Info("append only file enabled", "dir", dir)
 	return nil
 }

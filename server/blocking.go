@@ -1,6 +1,8 @@
 package server
 
 import (
+	"errors"
+	"os"
 	"time"
 
 	"github.com/aikv/aikv/server/command"
@@ -59,6 +61,12 @@ func (b *blocking) init() {
 
 // KeyModified implements datastructs.Observer.
 func (s *Server) KeyModified(db int, key string) {
+	if len(s.watchers) != 0 {
+		s.touchWatchedLocked(db, key)
+	}
+	if len(s.tracking.keys) > 0 || len(s.tracking.prefixes) > 0 {
+		s.trackingKeyModifiedLocked(key)
+	}
 	if len(s.blocking.waiting) == 0 {
 		return
 	}
@@ -73,9 +81,19 @@ func (s *Server) KeyModified(db int, key string) {
 }
 
 func copyArgs(args [][]byte) [][]byte {
+	n := 0
+	for _, a := range args {
+		n += len(a)
+	}
+	// One backing array, allocated even when n is 0: an empty argument
+	// must stay non-nil ("" is a key; handlers tell nil from empty, e.g.
+	// ZINTERSTORE's destination).
+	buf := make([]byte, 0, n)
 	out := make([][]byte, len(args))
 	for i, a := range args {
-		out[i] = append([]byte(nil), a...)
+		start := len(buf)
+		buf = append(buf, a...)
+		out[i] = buf[start:len(buf):len(buf)]
 	}
 	return out
 }
@@ -228,6 +246,18 @@ func (c *conn) waitParked() (pending [][][]byte, alive bool) {
 		defer close(readerDone)
 		for {
 			if err := c.rd.Fill(c.nc); err != nil {
+				if !c.stopRead.Load() && errors.Is(err, os.ErrDeadlineExceeded) &&
+					!c.killed.Load() && !c.s.closing.Load() {
+					// No timeout applies here: woken to write pub/sub or
+					// tracking output.
+					c.nc.SetReadDeadline(time.Time{})
+					if c.stopRead.Load() {
+						return
+					}
+					if c.drainOutbox() == nil {
+						continue
+					}
+				}
 				// Only our own stop request (below) sets a deadline here;
 				// any other error means the client is gone, the query
 				// buffer limit was hit, or the server is shutting down.

@@ -32,6 +32,18 @@ type conn struct {
 	// waitSeq is the log record this connection's pending replies depend
 	// on (0: none); set under Server.mu, consumed before flushing.
 	waitSeq uint64
+	// specCache holds the last few command names looked up (see lookup).
+	specCache [4]struct {
+		name []byte
+		spec *command.Spec
+	}
+	specNext int
+	// cmdStart is when the command being dispatched started (timing for
+	// commandstats and the slowlog); owned by the dispatcher under mu.
+	cmdStart int64 // nanotime()
+	// registered is set once the client is in Server.clients (guarded
+	// by Server.mu).
+	registered bool
 	// parked is non-nil while the client waits in a blocking command.
 	parked *parked
 	// stopRead tells the reader run while parked that the deadline it
@@ -41,11 +53,22 @@ type conn struct {
 	// interrupts a wait for CLIENT PAUSE (CLIENT KILL).
 	killed atomic.Bool
 	wake   chan struct{}
-	// out is the MONITOR output waiting to be written (own mutex).
+	// out is output from other connections (MONITOR, pub/sub,
+	// invalidations) waiting to be written (own mutex).
 	out outbox
 	// outLimitHit is set when the client passed its output buffer limit:
 	// its pending replies were dropped and it is being closed.
 	outLimitHit bool
+	// subs are the connection's subscriptions (guarded by Server.mu).
+	subs connSubs
+	// congested lists receivers this connection's batch overfilled (set
+	// under Server.mu by its own batch; see waitCongested).
+	congested []*conn
+	// tx is the MULTI/WATCH state (guarded by Server.mu).
+	tx txState
+	// execErrs counts the error replies of the current command that EXEC
+	// already accounted for per queued command (guarded by Server.mu).
+	execErrs int64
 }
 
 const protectedModeError = "-DENIED Redis is running in protected mode because protected " +
@@ -73,15 +96,18 @@ func isLoopback(addr net.Addr) bool {
 
 func (s *Server) serveConn(nc net.Conn) {
 	defer nc.Close()
-	if s.numClients.Add(1) > int64(s.maxClients()) {
+	cc := s.connCfg.Load()
+	if s.numClients.Add(1) > int64(cc.maxClients) {
 		s.numClients.Add(-1)
 		nc.Write([]byte("-ERR max number of clients reached\r\n"))
-		s.mu.Lock()
-		s.stats.rejectedConns++
-		s.mu.Unlock()
+		s.rejectedConns.Add(1)
 		return
 	}
 	defer s.numClients.Add(-1)
+	if cc.protectedMode && cc.noPassword && !isLoopback(nc.RemoteAddr()) {
+		nc.Write([]byte(protectedModeError))
+		return
+	}
 
 	c := &conn{s: s, nc: nc, wake: make(chan struct{}, 1)}
 	now := time.Now()
@@ -92,40 +118,81 @@ func (s *Server) serveConn(nc net.Conn) {
 		Proto:      2,
 		Created:    now,
 		LastActive: now,
+		Authed:     cc.noPassword,
 	}
 	if tc, ok := nc.(*net.TCPConn); ok {
 		tc.SetNoDelay(true)
-		if ka := s.cfg.TCPKeepAlive; ka > 0 {
+		if cc.keepAlive > 0 {
 			tc.SetKeepAlive(true)
-			tc.SetKeepAlivePeriod(ka)
+			tc.SetKeepAlivePeriod(cc.keepAlive)
 		}
 	}
-
-	s.mu.Lock()
-	if s.cfg.ProtectedMode && s.cfg.RequirePass == "" && !isLoopback(nc.RemoteAddr()) {
-		s.mu.Unlock()
-		nc.Write([]byte(protectedModeError))
-		return
-	}
-	c.client.Authed = s.cfg.RequirePass == ""
-	c.rd.MaxBulk = s.cfg.ProtoMaxBulkLen
-	c.rd.MaxQueryBuf = s.cfg.ClientQueryBufferLimit
-	s.clients[c.client.ID] = c
-	s.stats.totalConns++
-	s.mu.Unlock()
-
+	c.rd.MaxBulk = cc.maxBulk
+	c.rd.MaxQueryBuf = cc.maxQueryBuf
 	c.ctx = command.Context{
 		W:      &c.w,
 		Client: &c.client,
 		KS:     s.ks,
 		Server: s,
 	}
+	// Register now, unless a stuck script holds the lock: then the first
+	// batch registers the client (execBatch), so connecting never waits.
+	if s.lockUnlessBusy() {
+		s.registerLocked(c)
+		s.mu.Unlock()
+	}
 	c.loop()
 
+	c.out.mu.Lock()
+	c.out.dead = true
+	c.out.buf, c.out.spare = nil, nil
+	c.out.mu.Unlock()
 	s.mu.Lock()
+	s.discardLocked(c)
+	s.unsubscribeAllLocked(c)
+	s.trackingDisconnectLocked(c)
 	delete(s.clients, c.client.ID)
 	delete(s.monitors, c.client.ID)
 	s.mu.Unlock()
+}
+
+// registerLocked adds c to the client registry. Caller holds s.mu.
+func (s *Server) registerLocked(c *conn) {
+	if c.registered {
+		return
+	}
+	c.registered = true
+	s.clients[c.client.ID] = c
+	s.stats.totalConns++
+}
+
+// connConfig is the part of the configuration that connections read
+// without the server lock. It is replaced whole (under mu) when the
+// configuration changes.
+type connConfig struct {
+	maxClients             int
+	protectedMode          bool
+	noPassword             bool
+	maxBulk, maxQueryBuf   int64
+	keepAlive, idleTimeout time.Duration
+	// outLimits are client-output-buffer-limit's normal and pubsub
+	// classes (for the soft limit on writes, see softWriteDeadline).
+	outLimits [2]outputLimit
+}
+
+// refreshConnConfigLocked publishes the current settings to connections.
+// Caller holds s.mu (or owns s before it serves).
+func (s *Server) refreshConnConfigLocked() {
+	s.connCfg.Store(&connConfig{
+		maxClients:    s.cfg.MaxClients,
+		protectedMode: s.cfg.ProtectedMode,
+		noPassword:    s.cfg.RequirePass == "",
+		maxBulk:       s.cfg.ProtoMaxBulkLen,
+		maxQueryBuf:   s.cfg.ClientQueryBufferLimit,
+		keepAlive:     s.cfg.TCPKeepAlive,
+		idleTimeout:   s.cfg.Timeout,
+		outLimits:     parseOutputLimits(registry.Value(s.cfg, outputLimitsParam)),
+	})
 }
 
 // loop reads requests, runs each parsed batch under the server lock and
@@ -162,6 +229,9 @@ func (c *conn) loop() {
 				return
 			}
 		}
+		if len(c.congested) > 0 {
+			c.waitCongested()
+		}
 		if c.client.CloseAfterReply || c.killed.Load() {
 			return
 		}
@@ -173,23 +243,24 @@ func (c *conn) loop() {
 		// Set the read deadline before checking for shutdown and MONITOR
 		// output: Shutdown and the monitor feed move the deadline to now
 		// to wake this read, and must not be overwritten unseen.
-		monitor := c.client.Monitor
-		if monitor {
-			c.nc.SetReadDeadline(time.Time{}) // monitors never time out
+		// Monitors and Pub/Sub clients never time out, as in Redis.
+		var deadline time.Time
+		if c.client.Monitor || c.client.PubSub {
 		} else if t := c.s.idleTimeout(); t > 0 {
-			c.nc.SetReadDeadline(time.Now().Add(t))
+			deadline = time.Now().Add(t)
 		}
+		c.nc.SetReadDeadline(deadline)
 		if c.s.closing.Load() || c.killed.Load() {
 			return
 		}
-		if monitor {
-			if err := c.drainOutbox(); err != nil {
-				return
-			}
+		if err := c.drainOutbox(); err != nil {
+			return
 		}
 		if err := c.rd.Fill(c.nc); err != nil {
-			if monitor && errors.Is(err, os.ErrDeadlineExceeded) {
-				continue // woken to write MONITOR output
+			if errors.Is(err, os.ErrDeadlineExceeded) && (deadline.IsZero() || time.Now().Before(deadline)) {
+				// Not the idle timeout: woken to write output from
+				// other clients (nudge), or to stop (checked above).
+				continue
 			}
 			return
 		}
@@ -242,8 +313,13 @@ func (c *conn) flush() error {
 	}
 	// Above the soft output limit the client has soft-seconds to take its
 	// replies (the deadline is cleared by the next read's own deadline).
-	dl := c.s.softWriteDeadline(len(c.w.B))
+	dl := c.softWriteDeadline(len(c.w.B))
 	c.nc.SetWriteDeadline(dl)
+	if c.killed.Load() {
+		// A kill (pub/sub output limit, CLIENT KILL) may have set a past
+		// write deadline just before ours: do not block on this client.
+		return errors.New("client killed")
+	}
 	_, err := c.nc.Write(c.w.B)
 	if err != nil && !dl.IsZero() && errors.Is(err, os.ErrDeadlineExceeded) {
 		c.s.log.Warn("client closed for overcoming of output buffer limits (soft limit)",
@@ -257,17 +333,7 @@ func (c *conn) flush() error {
 	return err
 }
 
-func (s *Server) maxClients() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.cfg.MaxClients
-}
-
-func (s *Server) idleTimeout() time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.cfg.Timeout
-}
+func (s *Server) idleTimeout() time.Duration { return s.connCfg.Load().idleTimeout }
 
 // clientInfo renders one CLIENT LIST / CLIENT INFO line (caller holds mu).
 func (c *conn) clientInfo(now time.Time) string {
@@ -284,6 +350,9 @@ func (c *conn) clientInfo(now time.Time) string {
 	if cl.Monitor {
 		flags += "O"
 	}
+	if cl.PubSub {
+		flags += "P"
+	}
 	if cl.InMulti {
 		flags += "x"
 	}
@@ -291,16 +360,27 @@ func (c *conn) clientInfo(now time.Time) string {
 		flags += "b"
 	}
 	flags += cl.Flags
+	flags += trackingFlags(&cl.Tracking)
+	if c.tx.dirty {
+		flags += "d"
+	}
 	if flags == "" {
 		flags = "N"
 	}
 	b.WriteString(" flags=" + flags)
 	b.WriteString(" db=" + strconv.Itoa(cl.DB))
-	b.WriteString(" sub=0 psub=0 ssub=0 multi=-1")
+	b.WriteString(" sub=" + strconv.Itoa(cl.Subs[command.SubChannel]))
+	b.WriteString(" psub=" + strconv.Itoa(cl.Subs[command.SubPattern]))
+	b.WriteString(" ssub=" + strconv.Itoa(cl.Subs[command.SubShard]))
+	b.WriteString(" multi=" + strconv.Itoa(c.multiCount()))
 	b.WriteString(" qbuf=" + strconv.Itoa(cl.QueryBufLen) + " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0")
 	b.WriteString(" obl=0 oll=0 omem=0 tot-mem=0 events=r")
 	b.WriteString(" cmd=" + orNULL(cl.LastCmd))
-	b.WriteString(" user=default redir=-1")
+	redir := int64(-1)
+	if cl.Tracking.On {
+		redir = cl.Tracking.Redirect
+	}
+	b.WriteString(" user=default redir=" + strconv.FormatInt(redir, 10))
 	b.WriteString(" resp=" + strconv.Itoa(cl.Proto))
 	return b.String()
 }

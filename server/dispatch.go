@@ -21,11 +21,21 @@ import (
 // CLIENT PAUSE: a command that the pause holds back waits here, with the
 // lock released and the batch's earlier replies sent (waitPauseLocked).
 func (s *Server) execBatch(c *conn, batch [][][]byte) {
-	s.mu.Lock()
+	if !s.lockOrBusy(c, batch) {
+		return
+	}
 	defer s.mu.Unlock()
+	s.registerLocked(c)
 	now := time.Now()
 	c.client.LastActive = now
 	c.client.QueryBufLen = c.rd.Buffered()
+	// One clock read serves the whole batch: the keyspace's time (expiry,
+	// LRU) and the start of the first command's timing; each command's
+	// end is the next one's start.
+	c.cmdStart = nanotime()
+	s.ks.FreezeClockAt(now.UnixMilli())
+	defer s.ks.ThawClock()
+	c.takeOutboxLocked()
 	defer s.endBatch(c)
 	for i, args := range batch {
 		if c.client.Kill {
@@ -54,6 +64,7 @@ func (s *Server) execBatch(c *conn, batch [][][]byte) {
 // endBatch logs the batch's effects as one record and makes every reply
 // that depends on it wait for it. Caller holds s.mu.
 func (s *Server) endBatch(c *conn) {
+	s.broadcastInvalidationsLocked()
 	if s.persist.log == nil {
 		s.servedInBatch = s.servedInBatch[:0]
 		return
@@ -71,9 +82,10 @@ func (s *Server) endBatch(c *conn) {
 func (s *Server) call(c *conn, args [][]byte) {
 	mark := len(c.w.B)
 	errs := c.w.Errors
-	spec := s.table.Lookup(args[0])
+	c.execErrs = 0
+	spec := c.lookup(s.table, args[0])
 	run := s.dispatch(c, spec, args)
-	if c.w.Errors != errs {
+	if c.w.Errors-c.execErrs != errs {
 		s.stats.countError(c.w.LastError)
 	}
 	// CLIENT REPLY OFF|SKIP: drop what this command wrote. The CLIENT
@@ -91,53 +103,76 @@ func (s *Server) call(c *conn, args [][]byte) {
 }
 
 // dispatch checks and runs one command and returns the spec that ran (nil
-// when it was rejected before running).
+// when it was rejected before running). In MULTI it queues the command
+// instead of running it (see multi.go).
 func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) *command.Spec {
 	if spec == nil {
 		s.stats.unknownCommands++
-		c.w.Error(command.UnknownCommand(args))
+		s.reject(c, nil, command.UnknownCommand(args))
 		return nil
 	}
 	c.client.LastCmd = spec.Name
 	if !spec.CheckArity(len(args)) {
 		spec.Stats.RejectedCalls++
-		c.w.Error(command.ArgCountError(spec.Name))
+		s.reject(c, spec, command.ArgCountError(spec.Name))
 		return nil
 	}
 	run, ok := s.table.Resolve(spec, args)
 	if !ok {
 		spec.Stats.RejectedCalls++
-		c.w.Error(command.UnknownSubcommand(spec.Name, args[1]))
+		s.reject(c, spec, command.UnknownSubcommand(spec.Name, args[1]))
 		return nil
 	}
 	if run != spec {
 		c.client.LastCmd = run.Name
 		if !run.CheckArity(len(args)) {
 			run.Stats.RejectedCalls++
-			c.w.Error(command.ArgCountError(run.Name))
+			s.reject(c, run, command.ArgCountError(run.Name))
 			return nil
 		}
 	}
 	if !c.client.Authed && !run.Flags.Has(command.NoAuth) {
 		run.Stats.RejectedCalls++
-		c.w.Error(command.ErrNoAuth)
+		s.reject(c, run, command.ErrNoAuth)
+		return nil
+	}
+	if c.client.InMulti && run.Flags.Has(command.NoMulti) {
+		run.Stats.RejectedCalls++
+		s.reject(c, run, command.ErrNotInMulti)
+		return nil
+	}
+	if c.client.PubSub && c.client.Proto == 2 && !allowedWhileSubscribed(run) {
+		run.Stats.RejectedCalls++
+		// Through reject: a refused EXEC replies EXECABORT, as Redis's
+		// rejectCommandFormat does.
+		s.reject(c, run, "ERR Can't execute '"+run.Name+"': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
 		return nil
 	}
 	if s.ks.Loading && !run.Flags.Has(command.Loading) {
 		run.Stats.RejectedCalls++
-		c.w.Error(command.ErrLoading)
+		s.reject(c, run, command.ErrLoading)
 		return nil
 	}
 	if c.client.Monitor && run.Flags&(command.Write|command.ReadOnly|command.MayReplicate) != 0 {
 		// A monitor is a replica in Redis's eyes.
 		run.Stats.RejectedCalls++
-		c.w.Error("ERR Replica can't interact with the keyspace")
+		s.reject(c, run, "ERR Replica can't interact with the keyspace")
 		return nil
 	}
-	if run.Flags.Has(command.Write) && s.persist.writeErr != nil {
+	if s.rejectOOM(run) {
 		run.Stats.RejectedCalls++
-		c.w.Error(s.misconf())
+		s.reject(c, run, command.ErrOOM)
 		return nil
+	}
+	if msg := s.misconf(); msg != "" && (run.Flags.Has(command.Write) || s.execWrites(c, run)) {
+		run.Stats.RejectedCalls++
+		s.reject(c, run, msg)
+		return nil
+	}
+	if c.client.InMulti && queuedInMulti(run) {
+		s.queueLocked(c, run, args)
+		c.w.SimpleString("QUEUED")
+		return run
 	}
 	ctx := &c.ctx
 	ctx.Args = args
@@ -149,22 +184,34 @@ func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) *command.S
 	ctx.Effects.List = ctx.Effects.List[:0]
 	dirty := s.ks.Dirty
 	errsBefore := c.w.Errors
-	start := time.Now()
+	start := c.cmdStart
+	prev := s.current
+	s.current = c
+	s.beforeHandlerLocked(run)
 	run.Handler(ctx)
-	dur := time.Since(start)
+	s.afterHandlerLocked(&c.client, run, args, c.w.Errors != errsBefore)
+	if len(s.tracking.pendingSelf) > 0 {
+		s.trackingPendingLocked(c)
+	}
+	s.current = prev
+	end := nanotime()
+	dur := time.Duration(end - start)
+	c.cmdStart = end
 	if c.client.Block == nil {
 		s.collectEffects(ctx, run, args, db, dirty)
 	}
 	run.Stats.Calls++
 	run.Stats.Usec += dur.Microseconds()
-	if c.w.Errors != errsBefore {
+	if c.w.Errors-c.execErrs != errsBefore {
 		run.Stats.FailedCalls++
 	}
 	s.stats.commands++
 	if !run.Flags.Has(command.SkipSlowlog) {
-		s.slowlog.maybeAdd(s.cfg.SlowlogLogSlowerThan, s.cfg.SlowlogMaxLen, c, args, start, dur)
+		s.slowlog.maybeAdd(s.cfg.SlowlogLogSlowerThan, s.cfg.SlowlogMaxLen, c, args, dur)
 	}
-	s.recordLatencyLocked(run, start, dur)
+	if s.latencyThreshold > 0 && dur.Milliseconds() >= s.latencyThreshold {
+		s.recordLatencyLocked(run, time.Now().Add(-dur), dur)
+	}
 	if len(s.monitors) > 0 {
 		if !c.client.Monitor {
 			delete(s.monitors, c.client.ID) // RESET ended MONITOR
@@ -174,4 +221,31 @@ func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) *command.S
 		}
 	}
 	return run
+}
+
+// execWrites reports whether run is an EXEC whose queue holds a write:
+// such an EXEC counts as a write (MISCONF, CLIENT PAUSE WRITE), as in
+// Redis. Caller holds s.mu.
+func (s *Server) execWrites(c *conn, run *command.Spec) bool {
+	return c.client.InMulti && run.Name == "exec" && c.tx.flags&command.Write != 0
+}
+
+// lookup resolves a command name through a small per-connection cache of
+// the last few names: pipelines repeat a handful of commands, and
+// comparing a few bytes is cheaper than lower-casing and hashing the name.
+func (c *conn) lookup(t *command.Table, name []byte) *command.Spec {
+	for i := range c.specCache {
+		e := &c.specCache[i]
+		if e.spec != nil && string(name) == string(e.name) {
+			return e.spec
+		}
+	}
+	spec := t.Lookup(name)
+	if spec != nil && len(name) <= 32 {
+		e := &c.specCache[c.specNext%len(c.specCache)]
+		c.specNext++
+		e.name = append(e.name[:0], name...)
+		e.spec = spec
+	}
+	return spec
 }

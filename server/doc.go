@@ -12,6 +12,17 @@
 // every MULTI/EXEC block and script) is atomic, pipelining amortises the
 // lock, and slow network I/O never happens under the lock.
 //
+// Output one connection produces for another (MONITOR lines, Pub/Sub
+// messages, keyspace notifications, client-side caching invalidations)
+// is appended under the mutex to the receiver's outbox; the receiver's
+// goroutine is woken by a read deadline set to now ("nudge") and writes
+// the outbox without the mutex. Output for the connection running the
+// current command goes straight into its reply buffer, in order with its
+// replies. Outboxes are bounded by client-output-buffer-limit, and a
+// publisher that overfills a receiver which is still reading waits for it
+// after its batch (see pubsub.go), which is the back-pressure Redis gets
+// from doing all writes on one thread.
+//
 // Background work (active expiry, incremental rehash) runs in one cron
 // goroutine that takes the same mutex for short, bounded steps.
 package server

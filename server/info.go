@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"github.com/aikv/aikv/server/command"
 
 	"github.com/aikv/aikv/datastructs"
 	"os"
@@ -106,7 +107,7 @@ func (s *Server) infoClients(b *strings.Builder) {
 	field(b, "client_recent_max_input_buffer", 0)
 	field(b, "client_recent_max_output_buffer", 0)
 	field(b, "blocked_clients", s.blocking.count)
-	field(b, "tracking_clients", 0)
+	field(b, "tracking_clients", s.tracking.clients)
 	field(b, "clients_in_timeout_table", 0)
 }
 
@@ -143,8 +144,12 @@ func humanBytes(n uint64) string {
 	return fmt.Sprintf("%dB", n)
 }
 
+// infoMemory reports the keyspace's estimate as used_memory (memory.go)
+// and the Go runtime's own figures as allocator_* and go_* fields.
 func (s *Server) infoMemory(b *strings.Builder) {
-	used, total := readMemStats()
+	gs := readGoMemStats()
+	used := uint64(max64(s.usedMemory(), 0))
+	total := gs.total
 	r := rss()
 	if int64(used) > s.peakMemory {
 		s.peakMemory = int64(used)
@@ -180,7 +185,7 @@ func (s *Server) infoMemory(b *strings.Builder) {
 	field(b, "used_memory_startup", startup)
 	field(b, "used_memory_dataset", dataset)
 	field(b, "used_memory_dataset_perc", pct(dataset, used-min(startup, used)))
-	field(b, "allocator_allocated", used)
+	field(b, "allocator_allocated", gs.heapObjects)
 	field(b, "allocator_active", total)
 	field(b, "allocator_resident", total)
 	field(b, "total_system_memory", sys)
@@ -198,11 +203,11 @@ func (s *Server) infoMemory(b *strings.Builder) {
 	field(b, "used_memory_functions", 0)
 	field(b, "used_memory_scripts", 0)
 	field(b, "used_memory_scripts_human", "0B")
-	field(b, "maxmemory", 0)
-	field(b, "maxmemory_human", "0B")
-	field(b, "maxmemory_policy", "noeviction")
-	field(b, "allocator_frag_ratio", ratio(total, used))
-	field(b, "allocator_frag_bytes", int64(total)-int64(used))
+	field(b, "maxmemory", s.cfg.MaxMemory)
+	field(b, "maxmemory_human", humanBytes(s.cfg.MaxMemory))
+	field(b, "maxmemory_policy", s.cfg.MaxMemoryPolicy)
+	field(b, "allocator_frag_ratio", ratio(total, gs.heapObjects))
+	field(b, "allocator_frag_bytes", int64(total)-int64(gs.heapObjects))
 	field(b, "allocator_rss_ratio", ratio(total, total))
 	field(b, "allocator_rss_bytes", 0)
 	field(b, "rss_overhead_ratio", ratio(r, total))
@@ -220,6 +225,16 @@ func (s *Server) infoMemory(b *strings.Builder) {
 	field(b, "active_defrag_running", 0)
 	field(b, "lazyfree_pending_objects", 0)
 	field(b, "lazyfreed_objects", 0)
+	// AiKv's own: the Go runtime's view (runtime/metrics). go_heap_live
+	// is the heap marked live by the last GC, the figure used_memory
+	// estimates; go_total is everything the runtime mapped.
+	field(b, "go_heap_objects", gs.heapObjects)
+	field(b, "go_heap_live", gs.heapLive)
+	field(b, "go_heap_goal", gs.goal)
+	field(b, "go_total", gs.total)
+	field(b, "go_released", gs.released)
+	field(b, "go_memory_limit", gs.limit)
+	field(b, "go_gc_cycles", gs.gcCycles)
 }
 
 func totalSystemMemory() uint64 {
@@ -239,16 +254,7 @@ func (s *Server) infoPersistence(b *strings.Builder) {
 	field(b, "current_fork_perc", "0.00")
 	field(b, "current_save_keys_processed", 0)
 	field(b, "current_save_keys_total", 0)
-	field(b, "rdb_changes_since_last_save", s.ks.Dirty)
-	field(b, "rdb_bgsave_in_progress", 0)
-	field(b, "rdb_last_save_time", s.started.Unix())
-	field(b, "rdb_last_bgsave_status", "ok")
-	field(b, "rdb_last_bgsave_time_sec", -1)
-	field(b, "rdb_current_bgsave_time_sec", -1)
-	field(b, "rdb_saves", 0)
-	field(b, "rdb_last_cow_size", 0)
-	field(b, "rdb_last_load_keys_expired", 0)
-	field(b, "rdb_last_load_keys_loaded", 0)
+	s.infoRDB(b)
 	s.infoAOF(b)
 }
 
@@ -273,19 +279,31 @@ func (s *Server) infoStats(b *strings.Builder) {
 		"instantaneous_input_repl_kbps", "instantaneous_output_repl_kbps"} {
 		field(b, n, "0.00")
 	}
-	field(b, "rejected_connections", s.stats.rejectedConns)
+	field(b, "rejected_connections", s.rejectedConns.Load())
 	zero("sync_full", "sync_partial_ok", "sync_partial_err")
 	field(b, "expired_keys", s.ks.Stats.ExpiredKeys)
 	field(b, "expired_stale_perc", "0.00")
-	zero("expired_time_cap_reached_count", "expire_cycle_cpu_milliseconds", "evicted_keys", "evicted_clients",
+	zero("expired_time_cap_reached_count", "expire_cycle_cpu_milliseconds")
+	field(b, "evicted_keys", s.ks.Stats.EvictedKeys)
+	zero("evicted_clients",
 		"total_eviction_exceeded_time", "current_eviction_exceeded_time")
 	field(b, "keyspace_hits", s.ks.Stats.KeyspaceHits)
 	field(b, "keyspace_misses", s.ks.Stats.KeyspaceMisses)
-	zero("pubsub_channels", "pubsub_patterns", "pubsubshard_channels", "latest_fork_usec", "total_forks",
+	field(b, "pubsub_channels", len(s.pubsub.subs[command.SubChannel]))
+	field(b, "pubsub_patterns", len(s.pubsub.subs[command.SubPattern]))
+	field(b, "pubsubshard_channels", len(s.pubsub.subs[command.SubShard]))
+	zero("latest_fork_usec", "total_forks",
 		"migrate_cached_sockets", "slave_expires_tracked_keys", "active_defrag_hits", "active_defrag_misses",
 		"active_defrag_key_hits", "active_defrag_key_misses", "total_active_defrag_time",
-		"current_active_defrag_time", "tracking_total_keys", "tracking_total_items", "tracking_total_prefixes",
-		"unexpected_error_replies")
+		"current_active_defrag_time")
+	items := 0
+	for _, ids := range s.tracking.keys {
+		items += len(ids)
+	}
+	field(b, "tracking_total_keys", len(s.tracking.keys))
+	field(b, "tracking_total_items", items)
+	field(b, "tracking_total_prefixes", len(s.tracking.prefixes))
+	zero("unexpected_error_replies")
 	field(b, "total_error_replies", s.stats.errorReplies)
 	zero("dump_payload_sanitizations", "total_reads_processed", "total_writes_processed",
 		"io_threaded_reads_processed", "io_threaded_writes_processed", "reply_buffer_shrinks", "reply_buffer_expands")

@@ -37,8 +37,8 @@ func (s *Server) Call(c *command.Context, args [][]byte, w command.Writer, check
 			return run
 		}
 	}
-	if run.Flags.Has(command.Write) && s.persist.writeErr != nil {
-		w.Error(s.misconf())
+	if msg := s.misconf(); msg != "" && run.Flags.Has(command.Write) {
+		w.Error(msg)
 		return run
 	}
 	child := command.Context{
@@ -55,7 +55,9 @@ func (s *Server) Call(c *command.Context, args [][]byte, w command.Writer, check
 	c.Client.NoBlock = true
 	db := c.Client.DB
 	dirty := s.ks.Dirty
+	s.beforeHandlerLocked(run)
 	run.Handler(&child)
+	s.afterHandlerLocked(c.Client, run, args, false)
 	c.Client.NoBlock = noBlock
 	c.Client.Block = nil
 	run.Stats.Calls++

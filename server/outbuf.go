@@ -1,10 +1,6 @@
 package server
 
-import (
-	"strconv"
-	"strings"
-	"time"
-)
+import "time"
 
 // Output buffer limits (client-output-buffer-limit, normal class).
 //
@@ -18,42 +14,17 @@ import (
 // a buffer above the soft limit does not finish in time). 0 disables a
 // limit; Redis's default for normal clients is 0 0 0.
 
-// outputLimit is one class's limits.
-type outputLimit struct {
-	hard, soft int64
-	softFor    time.Duration
-}
-
-const defaultOutputLimits = "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"
-
-// normalOutputLimit returns the normal class's limits. Caller holds s.mu.
-func (s *Server) normalOutputLimit() outputLimit {
-	v, ok := s.cfg.Other["client-output-buffer-limit"]
-	if !ok {
-		v = defaultOutputLimits
-	}
-	if v == s.outLimitSrc {
-		return s.outLimit
-	}
-	f := strings.Fields(v)
-	var l outputLimit
-	for i := 0; i+3 < len(f); i += 4 {
-		if f[i] != "normal" {
-			continue
-		}
-		l.hard, _ = strconv.ParseInt(f[i+1], 10, 64)
-		l.soft, _ = strconv.ParseInt(f[i+2], 10, 64)
-		secs, _ := strconv.ParseInt(f[i+3], 10, 64)
-		l.softFor = time.Duration(secs) * time.Second
-	}
-	s.outLimitSrc, s.outLimit = v, l
-	return l
-}
+// normalOutputLimit returns the normal class's limits (cached by
+// refreshOutputLimitsLocked). Caller holds s.mu.
+func (s *Server) normalOutputLimit() outputLimit { return s.outLimits.parsed[0] }
 
 // overHardLimit reports whether c's pending replies exceed the hard limit;
 // if so it drops them and marks the client to be closed. Caller holds s.mu.
 func (s *Server) overHardLimit(c *conn) bool {
 	l := s.normalOutputLimit()
+	if c.client.PubSub {
+		l = s.outLimits.parsed[1] // Redis's getClientType: pubsub class
+	}
 	if l.hard <= 0 || int64(len(c.w.B)) <= l.hard || c.client.Monitor {
 		return false
 	}
@@ -67,12 +38,14 @@ func (s *Server) overHardLimit(c *conn) bool {
 
 // softWriteDeadline is the deadline for writing n pending bytes: when n is
 // above the soft limit, the client must take them within soft-seconds.
-func (s *Server) softWriteDeadline(n int) time.Time {
-	s.mu.Lock()
-	l := s.normalOutputLimit()
-	s.mu.Unlock()
+// It reads the limits published to connections (no lock).
+func (c *conn) softWriteDeadline(n int) time.Time {
+	l := c.s.connCfg.Load().outLimits[0]
+	if c.client.PubSub {
+		l = c.s.connCfg.Load().outLimits[1]
+	}
 	if l.soft <= 0 || int64(n) <= l.soft {
 		return time.Time{}
 	}
-	return time.Now().Add(l.softFor)
+	return time.Now().Add(l.softTime)
 }

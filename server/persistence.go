@@ -47,6 +47,10 @@ type persistence struct {
 	// writeErr is set when the log could not be written; write commands
 	// are refused with MISCONF until a write succeeds again.
 	writeErr error
+	// startup is what OpenPersistence decided to load.
+	startup startupLoad
+	// snapshotKeys is how many keys the startup snapshot held (INFO).
+	snapshotKeys int64
 	// loading progress for INFO.
 	loadingStart  time.Time
 	loadedRecords int64
@@ -67,6 +71,7 @@ func (s *Server) KeyExpired(db int, key string) {
 	if s.logging() {
 		s.addEffect(db, [][]byte{[]byte("DEL"), []byte(key)})
 	}
+	s.NotifyKeyspaceEvent(command.NotifyExpired, "expired", []byte(key), db)
 }
 
 // collectEffects runs after a handler: it moves what the handler logged,
@@ -148,7 +153,7 @@ func (s *Server) persistLog() commandLog {
 // misconf returns the MISCONF error for write commands, or "".
 func (s *Server) misconf() string {
 	if s.persist.writeErr == nil {
-		return ""
+		return s.bgsaveMisconfLocked()
 	}
 	msg := s.persist.writeErr.Error()
 	var pe interface{ Unwrap() error }
@@ -161,16 +166,10 @@ func (s *Server) misconf() string {
 // replayLog loads the log into the keyspace. It runs with ks.Loading set;
 // clients meanwhile get LOADING errors. It takes the lock for chunks of
 // records so INFO and PING keep answering.
-func (s *Server) replayLog(log commandLog) error {
+func (s *Server) replayLog(log commandLog, from uint64) error {
 	s.mu.Lock()
 	s.ks.Loading = true
-	s.persist.loadingStart = time.Now()
 	s.mu.Unlock()
-	defer func() {
-		s.mu.Lock()
-		s.ks.Loading = false
-		s.mu.Unlock()
-	}()
 
 	rc := &replayer{s: s}
 	rc.ctx = command.Context{W: &rc.w, Client: &rc.client, KS: s.ks, Server: s}
@@ -178,7 +177,7 @@ func (s *Server) replayLog(log commandLog) error {
 	const chunk = 1024
 	n := 0
 	locked := false
-	err := log.Replay(1, func(seq uint64, rec aof.Record) error {
+	err := log.Replay(from, func(seq uint64, rec aof.Record) error {
 		if !locked {
 			s.mu.Lock()
 			locked = true

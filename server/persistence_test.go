@@ -158,7 +158,10 @@ func TestReplayRebuildsKeyspace(t *testing.T) {
 		{DB: 3, Args: [][]byte{[]byte("set"), []byte("b"), []byte("2")}},
 	}})
 	srv := New(defaultTestConfig(), testTable(), nil)
-	if err := srv.replayLog(log); err != nil {
+	srv.persist.log = log
+	srv.persist.needReplay = true
+	srv.persist.startup.replayFrom = 1
+	if err := srv.loadPersisted(); err != nil {
 		t.Fatal(err)
 	}
 	if e := srv.ks.DB(3).Peek("b"); e == nil {
@@ -188,6 +191,7 @@ func TestClientsGetLOADINGWhileReplaying(t *testing.T) {
 	srv := New(defaultTestConfig(), testTable(), nil)
 	srv.persist.log = log
 	srv.persist.needReplay = true
+	srv.persist.startup.replayFrom = 1
 	srv.ks.Loading = true
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -38,11 +38,14 @@ type Server struct {
 	slowlog slowlog
 	// blocking tracks clients parked in blocking commands.
 	blocking blocking
+	// watchers maps watched keys to their WATCHes (multi.go).
+	watchers map[blockKey][]*watchedKey
 	// servedInBatch lists parked clients served during the current batch;
 	// they wait for the batch's log record before replying.
 	servedInBatch []*conn
-	// persist is the append-only log state.
+	// persist is the append-only log state; save the snapshot state.
 	persist persistence
+	save    saveState
 	// pause is the CLIENT PAUSE state; monitors are the MONITOR clients.
 	pause    pauseState
 	monitors map[int64]*conn
@@ -50,8 +53,38 @@ type Server struct {
 	// latency-monitor-threshold in milliseconds (0: off).
 	latency          latencyMonitor
 	latencyThreshold int64
+	// pubsub holds the subscriptions; current is the connection running
+	// the command being dispatched (nil for background work).
+	pubsub  pubsub
+	current *conn
+	// outLimits caches client-output-buffer-limit (see cfgOutputLimits).
+	outLimits struct {
+		raw    string
+		parsed [2]outputLimit
+	}
+	// notify caches notify-keyspace-events (see notifyFlagsLocked).
+	notify struct {
+		raw   string
+		flags notifyFlags
+	}
+	// tracking is the client-side caching state.
+	tracking tracking
 	// peakMemory and startupMemory feed INFO memory and MEMORY STATS.
 	peakMemory, startupMemory int64
+	// policy is maxmemory-policy parsed; memLimitSet is the maxmemory
+	// the Go memory limit was last derived from (memory.go).
+	policy      datastructs.Policy
+	memLimitSet uint64
+	// oomAtStart is Redis's pre_command_oom_state: eviction could not
+	// get under maxmemory before the current command.
+	oomAtStart bool
+
+	// connCfg is what connections read of the config without mu.
+	connCfg atomic.Pointer[connConfig]
+	// rejectedConns counts clients refused by maxclients.
+	rejectedConns atomic.Int64
+	// busyThresholdMs mirrors busy-reply-threshold for reads without mu.
+	busyThresholdMs atomic.Int64
 
 	nextClientID atomic.Int64
 	numClients   atomic.Int64
@@ -73,10 +106,6 @@ type Server struct {
 	runIDValue string
 	// shutdownMode is what the SHUTDOWN command asked for (guarded by mu).
 	shutdownMode command.ShutdownMode
-	// outLimit caches the normal class of client-output-buffer-limit,
-	// parsed from outLimitSrc (guarded by mu).
-	outLimit    outputLimit
-	outLimitSrc string
 	// scripts is the Lua engine (EVAL, FUNCTION); used under mu except
 	// for its Busy and Kill methods.
 	scripts *scripting.Engine
@@ -101,15 +130,22 @@ func New(cfg *config.Config, table *command.Table, log *slog.Logger) *Server {
 	s.runIDValue = hex.EncodeToString(id[:])
 	s.ks = datastructs.New(datastructs.Options{Databases: cfg.Databases})
 	s.ks.SetObserver(s)
+	s.save.done = sync.NewCond(&s.mu)
 	s.blocking.init()
+	s.pubsub.init()
+	s.tracking.init()
 	s.stats.init(table)
 	s.slowlog.init()
 	s.pause.signal()
 	s.refreshLatencyThresholdLocked()
+	s.refreshOutputLimitsLocked()
 	used, _ := readMemStats()
 	s.startupMemory = int64(used)
 	s.peakMemory = int64(used)
+	s.applyMemoryConfig()
 	s.scripts = scripting.New(s.scriptLog)
+	s.busyThresholdMs.Store(cfg.BusyReplyThreshold)
+	s.refreshConnConfigLocked()
 	return s
 }
 
@@ -252,6 +288,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		}()
 		select {
 		case <-waited:
+			s.shutdownSave()
 			s.closePersistence()
 		case <-ctx.Done():
 			s.closePersistence()
@@ -283,8 +320,8 @@ func (s *Server) cron() {
 			// Like Redis, keys do not expire actively during CLIENT PAUSE.
 			paused := s.pause.active(time.Now()) != command.PauseOff
 			s.refreshLatencyThresholdLocked()
-			if used, _ := readMemStats(); int64(used) > s.peakMemory {
-				s.peakMemory = int64(used)
+			if used := s.usedMemory(); used > s.peakMemory {
+				s.peakMemory = used
 			}
 			s.mu.Unlock()
 			if !paused {
@@ -292,6 +329,9 @@ func (s *Server) cron() {
 			}
 			s.mu.Lock()
 			s.recoverWriteErrLocked()
+			if !s.closing.Load() {
+				s.saveCronLocked()
+			}
 			for i := 0; i < s.ks.NumDBs(); i++ {
 				s.ks.DB(i).RehashStep(100)
 			}
@@ -315,6 +355,7 @@ func (l lockedKeyspace) ExpireSample(db, n int) (sampled, expired int) {
 		// client waits for it.
 		l.s.commitEffects()
 	}
+	l.s.broadcastInvalidationsLocked()
 	return sampled, expired
 }
 

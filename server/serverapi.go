@@ -55,13 +55,19 @@ func (s *Server) ConfigSet(pairs [][2]string, local bool) error {
 			return fmt.Errorf("ERR CONFIG SET failed (possibly related to argument 'dir') - %s", err)
 		}
 	}
+	s.busyThresholdMs.Store(s.cfg.BusyReplyThreshold)
+	s.refreshConnConfigLocked()
 	if err := s.applyPersistenceConfig(before.AppendOnly, before.AppendFsync); err != nil {
 		*s.cfg = before
+		s.refreshConnConfigLocked()
+		s.busyThresholdMs.Store(s.cfg.BusyReplyThreshold)
 		return fmt.Errorf("ERR CONFIG SET failed (possibly related to argument 'appendonly') - %v", err)
 	}
 	if s.logLevel != nil {
 		s.logLevel.Set(config.SlogLevel(s.cfg.LogLevel))
 	}
+	s.applyMemoryConfig()
+	s.refreshOutputLimitsLocked()
 	return nil
 }
 

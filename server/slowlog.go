@@ -18,10 +18,11 @@ func (l *slowlog) init() {}
 // (negative threshold disables, 0 logs everything), keeping at most maxLen
 // entries. Like Redis, at most 32 arguments are kept, each cut to 128
 // bytes, and credentials are replaced by "(redacted)".
-func (l *slowlog) maybeAdd(threshold, maxLen int64, c *conn, args [][]byte, start time.Time, dur time.Duration) {
+func (l *slowlog) maybeAdd(threshold, maxLen int64, c *conn, args [][]byte, dur time.Duration) {
 	if threshold < 0 || dur.Microseconds() < threshold {
 		return
 	}
+	start := time.Now().Add(-dur)
 	n := len(args)
 	if n > 32 {
 		n = 32

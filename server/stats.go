@@ -10,7 +10,6 @@ import (
 type stats struct {
 	commands        int64
 	totalConns      int64
-	rejectedConns   int64
 	unknownCommands int64
 	errorReplies    int64
 	// errors counts error replies by their first word (INFO errorstats).

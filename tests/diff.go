@@ -47,6 +47,9 @@ func parseScript(t testing.TB, path string) []scriptLine {
 		if text == "" || strings.HasPrefix(text, "#") {
 			continue
 		}
+		if text == "!sort" || text == "!shape" || text == "!skip" {
+			t.Fatalf("%s:%d: directive %s must be followed by the command on the same line", path, n, text)
+		}
 		l := scriptLine{num: n, text: text}
 		for {
 			switch {

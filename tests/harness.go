@@ -249,3 +249,6 @@ func StartRedis(t testing.TB, extra ...string) *Handle {
 		"--save", "", "--appendonly", "no", "--daemonize", "no", "--enable-debug-command", "yes"}, extra...)
 	return startProcess(t, bin, args, port, dir)
 }
+
+// lookPathRedis finds redis-server without skipping the test.
+func lookPathRedis() (string, error) { return exec.LookPath("redis-server") }

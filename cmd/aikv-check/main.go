@@ -1,6 +1,12 @@
 // Command aikv-check inspects and repairs AiKv's data files.
 //
 //	aikv-check aof DIR [--fix] [--yes]   verify (and repair) an append-only log
+//	aikv-check snapshot FILE             verify a snapshot file
+//	aikv-check inspect FILE [--top N]    header, keys per db and type, largest keys
+//	aikv-check export FILE --format resp|json|rdb [--out PATH]
+//	                                     stream a snapshot as RESP commands or JSON lines,
+//	                                     or write it as a Redis 7.0 RDB file
+//	aikv-check import RDBFILE --out FILE convert a Redis RDB file into a snapshot
 //
 // Each subcommand lives in its own file and registers itself in commands.
 // Exit status: 0 when everything is fine (or was fixed), 1 when problems
@@ -22,7 +28,11 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"aof": {usage: aofUsage, run: runAOF},
+	"aof":      {usage: aofUsage, run: runAOF},
+	"snapshot": {usage: snapshotUsage, run: runSnapshot},
+	"inspect":  {usage: inspectUsage, run: runInspect},
+	"export":   {usage: exportUsage, run: runExport},
+	"import":   {usage: importUsage, run: runImport},
 }
 
 func main() {

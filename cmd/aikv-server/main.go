@@ -2,6 +2,8 @@
 //
 //	aikv-server [path/to/aikv.toml] [--name value ...]
 //	aikv-server --version | -v
+//	aikv-server [...] --import-rdb dump.rdb   (load a Redis RDB file, then serve)
+//	aikv-server [...] --export-rdb out.rdb    (write the dataset as an RDB file, then exit)
 //	aikv-server --help | -h
 //
 // Every setting is accepted as a flag by its Redis name (--port 6380
@@ -48,6 +50,13 @@ the config file:
        aikv-server aikv.toml --port 6380 --loglevel verbose
        aikv-server --save "3600 1 300 100" --appendfsync always
 A parameter takes every following argument up to the next --option.
+
+Moving data from and to Redis:
+       --import-rdb FILE   load a Redis RDB file (6.0-7.2) before serving;
+                           ignored when the dataset (append-only log) is
+                           not empty
+       --export-rdb FILE   load the dataset, write it as a Redis 7.0 RDB
+                           file, and exit without serving
 
 Defaults: bind 127.0.0.1, port 6379, dir ./data, appendonly yes.
 See docs/configuration.md and docs/aikv.example.toml.
@@ -150,6 +159,10 @@ func run(args []string, stdout io.Writer) error {
 			return nil
 		}
 	}
+	args, importRDB, exportRDB, err := rdbFlags(args)
+	if err != nil {
+		return err
+	}
 	cfg, file, err := parseArgs(args)
 	if err != nil {
 		return err
@@ -194,6 +207,18 @@ func run(args []string, stdout io.Writer) error {
 	if err := srv.OpenPersistence(); err != nil {
 		return err
 	}
+	if exportRDB != "" {
+		if err := srv.ExportRDB(exportRDB); err != nil {
+			return fmt.Errorf("export-rdb: %w", err)
+		}
+		log.Info("RDB file written", "file", exportRDB)
+		return srv.Shutdown(context.Background())
+	}
+	if importRDB != "" {
+		if _, err := srv.ImportRDB(importRDB); err != nil {
+			return err
+		}
+	}
 	// AIKV_CPUPROFILE=file profiles the whole run (for performance work).
 	if path := os.Getenv("AIKV_CPUPROFILE"); path != "" {
 		f, err := os.Create(path)
@@ -234,6 +259,30 @@ func run(args []string, stdout io.Writer) error {
 	}
 	log.Info("AiKv is now ready to exit, bye bye...")
 	return nil
+}
+
+// rdbFlags removes --import-rdb FILE and --export-rdb FILE from args.
+func rdbFlags(args []string) (rest []string, importRDB, exportRDB string, err error) {
+	for i := 0; i < len(args); i++ {
+		switch args[i] {
+		case "--import-rdb", "--export-rdb":
+			if i+1 >= len(args) || strings.HasPrefix(args[i+1], "--") {
+				return nil, "", "", fmt.Errorf("%s needs a file name", args[i])
+			}
+			if args[i] == "--import-rdb" {
+				importRDB = args[i+1]
+			} else {
+				exportRDB = args[i+1]
+			}
+			i++
+		default:
+			rest = append(rest, args[i])
+		}
+	}
+	if importRDB != "" && exportRDB != "" {
+		return nil, "", "", errors.New("--import-rdb and --export-rdb cannot be combined")
+	}
+	return rest, importRDB, exportRDB, nil
 }
 
 // loopbackOnly reports whether every bind address is a loopback one.

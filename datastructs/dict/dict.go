@@ -4,6 +4,7 @@ import (
 	"hash/maphash"
 	"math/bits"
 	"math/rand/v2"
+	"unsafe"
 )
 
 const (
@@ -288,6 +289,12 @@ func rev(v uint64) uint64 { return bits.Reverse64(v) }
 // end of a full scan is returned at least once, even across growth, shrink
 // and rehash. Keys may be returned more than once. fn must not mutate d.
 func (d *Dict[V]) Scan(cursor uint64, count int, fn func(key string, v V)) uint64 {
+	return d.ScanPtr(cursor, count, func(k string, v *V) { fn(k, *v) })
+}
+
+// ScanPtr is Scan with a pointer to each stored value, which fn may
+// modify in place (but fn must not add or remove keys).
+func (d *Dict[V]) ScanPtr(cursor uint64, count int, fn func(key string, v *V)) uint64 {
 	if count < 1 {
 		count = 1
 	}
@@ -300,15 +307,15 @@ func (d *Dict[V]) Scan(cursor uint64, count int, fn func(key string, v V)) uint6
 	}
 }
 
-func emitBucket[V any](e *entry[V], fn func(string, V), visited *int) {
+func emitBucket[V any](e *entry[V], fn func(string, *V), visited *int) {
 	for ; e != nil; e = e.next {
-		fn(e.key, e.val)
+		fn(e.key, &e.val)
 		*visited++
 	}
 }
 
 // scanOne is Redis's dictScan: one cursor step.
-func (d *Dict[V]) scanOne(v uint64, fn func(string, V), visited *int) uint64 {
+func (d *Dict[V]) scanOne(v uint64, fn func(string, *V), visited *int) uint64 {
 	if d.Len() == 0 {
 		return 0
 	}
@@ -486,3 +493,10 @@ func (d *Dict[V]) Clear() {
 	d.rehashIdx = -1
 	d.sampleBuf = nil
 }
+
+// Buckets returns the number of buckets of the table(s), for memory
+// accounting (one pointer each).
+func (d *Dict[V]) Buckets() int { return len(d.ht[0]) + len(d.ht[1]) }
+
+// NodeSize is the size in bytes of the node a Dict[V] allocates per entry.
+func NodeSize[V any]() int { return int(unsafe.Sizeof(entry[V]{})) }

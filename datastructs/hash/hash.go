@@ -21,6 +21,8 @@ var MaxListpackValue = 64
 type Hash struct {
 	lp []string           // "listpack": field, value pairs in insertion order; live while d == nil
 	d  *dict.Dict[string] // "hashtable"
+	// bytes is the heap size of the field and value strings (Size).
+	bytes int64
 }
 
 // New returns an empty hash with the listpack encoding.
@@ -40,14 +42,32 @@ func (h *Hash) Encoding() string {
 // Copy implements datastructs.Copier with a deep copy (same encoding).
 func (h *Hash) Copy() datastructs.Value {
 	if h.d == nil {
-		return &Hash{lp: slices.Clone(h.lp)}
+		return &Hash{lp: slices.Clone(h.lp), bytes: h.bytes}
 	}
 	d := dict.New[string](h.d.Len())
 	h.d.Range(func(k, v string) bool {
 		d.Set(k, v)
 		return true
 	})
-	return &Hash{d: d}
+	return &Hash{d: d, bytes: h.bytes}
+}
+
+// strSize is the heap size of a stored string.
+func strSize(s string) int64 { return datastructs.AllocSize(len(s)) }
+
+var (
+	hashNode = datastructs.AllocSize(dict.NodeSize[string]())
+	hashHdr  = datastructs.AllocSize(int(unsafe.Sizeof(Hash{})))
+	dictHdr  = datastructs.AllocSize(int(unsafe.Sizeof(dict.Dict[string]{})))
+)
+
+// Size implements datastructs.Sizer in O(1): the structure plus the
+// strings, kept as a running count.
+func (h *Hash) Size() int64 {
+	if h.d == nil {
+		return hashHdr + datastructs.AllocSize(cap(h.lp)*16) + h.bytes
+	}
+	return hashHdr + dictHdr + int64(h.d.Buckets())*8 + int64(h.d.Len())*hashNode + h.bytes
 }
 
 // Len returns the number of fields.
@@ -121,8 +141,18 @@ func (h *Hash) SetString(field []byte, value string) bool {
 	}
 	if h.d == nil {
 		if i := h.index(field); i >= 0 {
+			h.bytes += strSize(value) - strSize(h.lp[i+1])
 			h.lp[i+1] = value
 			return false
+		}
+		h.bytes += datastructs.AllocSize(len(field)) + strSize(value)
+		if n := len(h.lp) + 2; n > cap(h.lp) {
+			// Grow by a quarter rather than append's doubling: small
+			// hashes are the common case and their slack is memory per
+			// key (a 5-field hash takes 160 bytes of headers, not 256).
+			lp := make([]string, len(h.lp), n+n/4)
+			copy(lp, h.lp)
+			h.lp = lp
 		}
 		h.lp = append(h.lp, string(field), value)
 		if len(h.lp)/2 > MaxListpackEntries {
@@ -131,9 +161,11 @@ func (h *Hash) SetString(field []byte, value string) bool {
 		return true
 	}
 	if p := h.d.GetPtr(bstr(field)); p != nil {
+		h.bytes += strSize(value) - strSize(*p)
 		*p = value
 		return false
 	}
+	h.bytes += datastructs.AllocSize(len(field)) + strSize(value)
 	h.d.Set(string(field), value)
 	return true
 }
@@ -145,10 +177,14 @@ func (h *Hash) Delete(field []byte) bool {
 		if i < 0 {
 			return false
 		}
+		h.bytes -= strSize(h.lp[i]) + strSize(h.lp[i+1])
 		h.lp = slices.Delete(h.lp, i, i+2)
 		return true
 	}
-	_, ok := h.d.Delete(bstr(field))
+	v, ok := h.d.Delete(bstr(field))
+	if ok {
+		h.bytes -= datastructs.AllocSize(len(field)) + strSize(v)
+	}
 	return ok
 }
 

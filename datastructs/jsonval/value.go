@@ -299,3 +299,9 @@ func (d *Doc) Copy() datastructs.Value { return &Doc{Root: d.Root.Clone()} }
 // MemoryUsage is the document's size for MEMORY USAGE (RedisJSON's
 // mem_usage callback).
 func (d *Doc) MemoryUsage() int64 { return Memory(d.Root) }
+
+// Size implements datastructs.Sizer with the MEMORY USAGE estimate. Unlike
+// the collections it walks the document (O(size)): JSON values are
+// mutated in place by path operations with no single choke point to keep
+// a running count at.
+func (d *Doc) Size() int64 { return Memory(d.Root) }

@@ -1,6 +1,10 @@
 package list
 
-import "github.com/aikv/aikv/datastructs"
+import (
+	"unsafe"
+
+	"github.com/aikv/aikv/datastructs"
+)
 
 // NodeCap is the most elements a node holds. With elements of typical
 // size (tens of bytes) a full node is a few KB, close to Redis's default
@@ -19,7 +23,35 @@ type List struct {
 	// node, so pushing and popping across a node boundary does not
 	// allocate every time. Nil or empty.
 	spare *node
+	// bytes is the heap size of the element strings (Size).
+	bytes int64
 }
+
+var (
+	listHdr = datastructs.AllocSize(int(unsafe.Sizeof(List{})))
+	nodeHdr = datastructs.AllocSize(int(unsafe.Sizeof(node{})))
+)
+
+// Size implements datastructs.Sizer in O(1): the element strings (a
+// running count), the node index and the nodes' buffers, counting the
+// end nodes' exactly and every inner node as full (they are, unless
+// LINSERT split or LREM thinned them).
+func (l *List) Size() int64 {
+	n := listHdr + datastructs.AllocSize(len(l.nodes.buf)*8) + int64(l.nodes.n)*nodeHdr + l.bytes
+	if l.nodes.n > 0 {
+		n += datastructs.AllocSize(len(l.nodes.at(0).buf) * 16)
+	}
+	if l.nodes.n > 1 {
+		n += datastructs.AllocSize(len(l.nodes.at(l.nodes.n-1).buf) * 16)
+	}
+	if l.nodes.n > 2 {
+		n += int64(l.nodes.n-2) * datastructs.AllocSize(NodeCap*16)
+	}
+	return n
+}
+
+// strSize is the heap size of a stored string.
+func strSize(s string) int64 { return datastructs.AllocSize(len(s)) }
 
 // New returns an empty list.
 func New() *List { return &List{} }
@@ -36,7 +68,7 @@ func (l *List) Encoding() string { return "quicklist" }
 // Copy implements datastructs.Copier: a deep copy sharing only the
 // (immutable) element strings.
 func (l *List) Copy() datastructs.Value {
-	out := &List{length: l.length}
+	out := &List{length: l.length, bytes: l.bytes}
 	out.nodes = ring[*node]{}
 	for i := 0; i < l.nodes.n; i++ {
 		nd := l.nodes.at(i).clone()
@@ -64,6 +96,7 @@ func (l *List) PushFront(s string) {
 	}
 	l.nodes.at(0).pushFront(s)
 	l.length++
+	l.bytes += strSize(s)
 }
 
 // PushBack appends s at the tail.
@@ -73,6 +106,7 @@ func (l *List) PushBack(s string) {
 	}
 	l.nodes.at(l.nodes.n - 1).pushBack(s)
 	l.length++
+	l.bytes += strSize(s)
 }
 
 // PopFront removes and returns the head element; ok is false when the
@@ -87,6 +121,7 @@ func (l *List) PopFront() (s string, ok bool) {
 		l.spare = l.nodes.popFront()
 	}
 	l.length--
+	l.bytes -= strSize(s)
 	return s, true
 }
 
@@ -102,6 +137,7 @@ func (l *List) PopBack() (s string, ok bool) {
 		l.spare = l.nodes.popBack()
 	}
 	l.length--
+	l.bytes -= strSize(s)
 	return s, true
 }
 
@@ -143,7 +179,9 @@ func (l *List) Set(i int, s string) bool {
 		return false
 	}
 	ni, off := l.locate(i)
-	l.nodes.at(ni).set(off, s)
+	nd := l.nodes.at(ni)
+	l.bytes += strSize(s) - strSize(nd.at(off))
+	nd.set(off, s)
 	return true
 }
 
@@ -162,6 +200,7 @@ func (l *List) Insert(i int, s string) {
 	}
 	ni, off := l.locate(i)
 	nd := l.nodes.at(ni)
+	l.bytes += strSize(s)
 	if nd.n < NodeCap {
 		nd.insert(off, s)
 		l.length++
@@ -307,6 +346,7 @@ func (l *List) Remove(elem string, count int64) int {
 		lo = max(ni, 0)
 	}
 	l.length -= removed
+	l.bytes -= int64(removed) * strSize(elem)
 	if removed > 0 {
 		l.compact(lo-1, hi+1)
 	}
@@ -335,6 +375,21 @@ func (l *List) compact(lo, hi int) {
 // Trim removes left elements from the head and right elements from the
 // tail (LTRIM). Counts larger than the list empty it.
 func (l *List) Trim(left, right int) {
+	if left+right >= l.length {
+		left, right = l.length, 0
+	}
+	if left > 0 {
+		l.Range(0, left-1, func(_ int, s string) bool {
+			l.bytes -= strSize(s)
+			return true
+		})
+	}
+	if right > 0 {
+		l.Range(l.length-right, l.length-1, func(_ int, s string) bool {
+			l.bytes -= strSize(s)
+			return true
+		})
+	}
 	for left > 0 && l.length > 0 {
 		nd := l.nodes.at(0)
 		if nd.n <= left {

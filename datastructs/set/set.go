@@ -20,6 +20,23 @@ var MaxIntsetEntries = 512
 type Set struct {
 	ints []int64              // "intset" encoding: sorted members; live while d == nil
 	d    *dict.Dict[struct{}] // "hashtable" encoding
+	// bytes is the heap size of the member strings of the hashtable
+	// encoding (Size).
+	bytes int64
+}
+
+var (
+	setNode = datastructs.AllocSize(dict.NodeSize[struct{}]())
+	setHdr  = datastructs.AllocSize(int(unsafe.Sizeof(Set{})))
+	dictHdr = datastructs.AllocSize(int(unsafe.Sizeof(dict.Dict[struct{}]{})))
+)
+
+// Size implements datastructs.Sizer in O(1).
+func (s *Set) Size() int64 {
+	if s.d == nil {
+		return setHdr + datastructs.AllocSize(cap(s.ints)*8)
+	}
+	return setHdr + dictHdr + int64(s.d.Buckets())*8 + int64(s.d.Len())*setNode + s.bytes
 }
 
 // New returns an empty set with the intset encoding.
@@ -49,7 +66,7 @@ func (s *Set) Copy() datastructs.Value {
 		d.Set(k, struct{}{})
 		return true
 	})
-	return &Set{d: d}
+	return &Set{d: d, bytes: s.bytes}
 }
 
 // Len returns the number of members.
@@ -64,7 +81,9 @@ func (s *Set) Len() int {
 func (s *Set) convert() {
 	d := dict.New[struct{}](len(s.ints))
 	for _, v := range s.ints {
-		d.Set(strconv.FormatInt(v, 10), struct{}{})
+		m := strconv.FormatInt(v, 10)
+		s.bytes += datastructs.AllocSize(len(m))
+		d.Set(m, struct{}{})
 	}
 	s.ints = nil
 	s.d = d
@@ -82,6 +101,7 @@ func (s *Set) Add(m []byte) bool {
 		return false
 	}
 	s.d.Set(string(m), struct{}{})
+	s.bytes += datastructs.AllocSize(len(m))
 	return true
 }
 
@@ -94,7 +114,11 @@ func (s *Set) AddString(m string) bool {
 		}
 		s.convert()
 	}
-	return s.d.Set(m, struct{}{})
+	if !s.d.Set(m, struct{}{}) {
+		return false
+	}
+	s.bytes += datastructs.AllocSize(len(m))
+	return true
 }
 
 func (s *Set) addInt(v int64) bool {
@@ -124,6 +148,9 @@ func (s *Set) Remove(m []byte) bool {
 		return true
 	}
 	_, ok := s.d.Delete(bstr(m))
+	if ok {
+		s.bytes -= datastructs.AllocSize(len(m))
+	}
 	return ok
 }
 
@@ -212,6 +239,7 @@ func (s *Set) Pop(rnd *rand.Rand) string {
 	}
 	k := fairRandom(s.d, rnd)
 	s.d.Delete(k)
+	s.bytes -= datastructs.AllocSize(len(k))
 	return k
 }
 

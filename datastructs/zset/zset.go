@@ -2,6 +2,7 @@ package zset
 
 import (
 	"math/rand/v2"
+	"unsafe"
 
 	"github.com/aikv/aikv/datastructs"
 	"github.com/aikv/aikv/datastructs/dict"
@@ -22,11 +23,60 @@ type ZSet struct {
 	// big is set once the set exceeded the listpack limits; like Redis,
 	// the encoding never converts back when the set shrinks.
 	big bool
+	// bytes is the heap size of the member strings (Size); each is
+	// shared by the table and the skiplist.
+	bytes int64
+}
+
+var (
+	zsetHdr   = datastructs.AllocSize(int(unsafe.Sizeof(ZSet{}))) + datastructs.AllocSize(int(unsafe.Sizeof(skiplist{}))) + datastructs.AllocSize(int(unsafe.Sizeof(dict.Dict[float64]{})))
+	zsetEntry = datastructs.AllocSize(dict.NodeSize[float64]()) + datastructs.AllocSize(int(unsafe.Sizeof(node{}))) +
+		// The level slice: 16 bytes a level, 1/(1-levelP) levels on
+		// average.
+		int64(16*4/3) // levelP = 1/4
+)
+
+// Size implements datastructs.Sizer in O(1): the table, the skiplist
+// (with the average number of levels) and the member strings.
+func (z *ZSet) Size() int64 {
+	return zsetHdr + maxLevel*16 + int64(z.dict.Buckets())*8 + int64(z.zsl.length)*zsetEntry + z.bytes
 }
 
 // New returns an empty sorted set.
 func New() *ZSet {
 	return &ZSet{dict: dict.New[float64](0), zsl: newSkiplist()}
+}
+
+// NewSkiplist returns an empty sorted set with the "skiplist" encoding
+// from the start, for a loader that inserts every member before the
+// encoding is decided, as Redis's RDB load does: while it is built,
+// -0 scores are kept. Call Compact after the last insert.
+func NewSkiplist() *ZSet {
+	z := New()
+	z.big = true
+	return z
+}
+
+// Compact switches the set to "listpack" when Redis would after loading
+// it: at most MaxListpackEntries members, none longer than
+// MaxListpackValue bytes. Like any listpack set it then holds no -0
+// score. It does nothing to a set that is already a listpack or too big.
+func (z *ZSet) Compact() {
+	if !z.big || z.zsl.length > MaxListpackEntries {
+		return
+	}
+	for x := z.zsl.header.at(0).forward; x != nil; x = x.at(0).forward {
+		if len(x.member) > MaxListpackValue {
+			return
+		}
+	}
+	for x := z.zsl.header.at(0).forward; x != nil; x = x.at(0).forward {
+		if x.score == 0 { // -0 sorts equal to 0: the order is unchanged
+			x.score = 0
+			*z.dict.GetPtr(x.member) = 0
+		}
+	}
+	z.big = false
 }
 
 // Type implements datastructs.Value.
@@ -51,11 +101,12 @@ func (z *ZSet) IsListpack() bool { return !z.big }
 // Copy implements datastructs.Copier with a deep copy.
 func (z *ZSet) Copy() datastructs.Value {
 	c := New()
-	for x := z.zsl.header.level[0].forward; x != nil; x = x.level[0].forward {
+	for x := z.zsl.header.at(0).forward; x != nil; x = x.at(0).forward {
 		c.dict.Set(x.member, x.score)
 		c.zsl.insert(x.score, x.member)
 	}
 	c.big = z.big
+	c.bytes = z.bytes
 	return c
 }
 
@@ -81,14 +132,14 @@ func (z *ZSet) Set(member string, score float64) (added bool) {
 	if exists {
 		// Like Redis, -0 and 0 compare equal: no update.
 		if old != score {
-			z.zsl.delete(old, member)
-			z.zsl.insert(score, member)
-			z.dict.Set(member, score)
+			z.zsl.updateScore(old, member, score)
+			*z.dict.GetPtr(member) = score
 		}
 		return false
 	}
 	z.zsl.insert(score, member)
 	z.dict.Set(member, score)
+	z.bytes += datastructs.AllocSize(len(member))
 	return true
 }
 
@@ -99,6 +150,7 @@ func (z *ZSet) Remove(member string) bool {
 		return false
 	}
 	z.zsl.delete(score, member)
+	z.bytes -= datastructs.AllocSize(len(member))
 	return true
 }
 
@@ -132,7 +184,7 @@ func (z *ZSet) Range(start, stop int, rev bool, fn func(member string, score flo
 			if !fn(x.member, x.score) {
 				return
 			}
-			x = x.level[0].forward
+			x = x.at(0).forward
 		}
 		return
 	}
@@ -220,7 +272,10 @@ func (z *ZSet) DeleteRange(start, stop int) int {
 	if start > stop {
 		return 0
 	}
-	return z.zsl.deleteRangeByRank(start+1, stop+1, func(m string) { z.dict.Delete(m) })
+	return z.zsl.deleteRangeByRank(start+1, stop+1, func(m string) {
+		z.dict.Delete(m)
+		z.bytes -= datastructs.AllocSize(len(m))
+	})
 }
 
 // Scan visits members from cursor on with the hash table's reverse-binary

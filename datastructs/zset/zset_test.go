@@ -2,6 +2,7 @@ package zset
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"sort"
 	"strings"
@@ -208,5 +209,53 @@ func TestScanVisitsAll(t *testing.T) {
 	}
 	if len(seen) != 1000 {
 		t.Fatalf("scan saw %d", len(seen))
+	}
+}
+
+func TestNewSkiplistCompact(t *testing.T) {
+	negZero := math.Copysign(0, -1)
+	// A loaded set of more than MaxListpackEntries members keeps -0 and
+	// stays a skiplist.
+	big := NewSkiplist()
+	big.Set("a", negZero)
+	for i := 0; i < MaxListpackEntries; i++ {
+		big.Set(fmt.Sprintf("m%03d", i), float64(i+1))
+	}
+	big.Compact()
+	if big.Encoding() != "skiplist" {
+		t.Fatalf("big set: encoding %s", big.Encoding())
+	}
+	if s, _ := big.Score("a"); !math.Signbit(s) {
+		t.Fatalf("big set lost -0: %v", s)
+	}
+	// A small one becomes a listpack and, like any listpack, holds no -0.
+	small := NewSkiplist()
+	small.Set("a", negZero)
+	small.Set("b", 1)
+	if small.Encoding() != "skiplist" {
+		t.Fatalf("before Compact: %s", small.Encoding())
+	}
+	small.Compact()
+	if small.Encoding() != "listpack" {
+		t.Fatalf("small set: encoding %s", small.Encoding())
+	}
+	if s, _ := small.Score("a"); math.Signbit(s) {
+		t.Fatal("listpack kept -0 in dict")
+	}
+	small.Range(0, 1, false, func(m string, s float64) bool {
+		if math.Signbit(s) {
+			t.Fatalf("listpack kept -0 for %s in the index", m)
+		}
+		return true
+	})
+	if r, _ := small.Rank("b"); r != 1 {
+		t.Fatalf("rank of b = %d", r)
+	}
+	// A long member keeps the skiplist encoding.
+	long := NewSkiplist()
+	long.Set(strings.Repeat("x", MaxListpackValue+1), 1)
+	long.Compact()
+	if long.Encoding() != "skiplist" {
+		t.Fatalf("long member: encoding %s", long.Encoding())
 	}
 }

@@ -30,6 +30,7 @@ const (
 	NoMulti                           // not allowed inside MULTI
 	AllowBusy                         // allowed while a script is busy
 	NoMandatoryKeys                   // may take no keys (EVAL with numkeys 0)
+	NoAsyncLoading                    // refused during async loading (SAVE, BGSAVE...)
 	MovableKeys                       // key positions depend on the arguments (set by the table when KeysFunc is given)
 )
 
@@ -43,7 +44,7 @@ var flagNames = []struct {
 	{PubSub, "pubsub"}, {NoScript, "noscript"}, {Blocking, "blocking"}, {Loading, "loading"},
 	{Stale, "stale"}, {SkipMonitor, "skip_monitor"}, {SkipSlowlog, "skip_slowlog"},
 	{Fast, "fast"}, {NoAuth, "no_auth"}, {MayReplicate, "may_replicate"},
-	{NoMandatoryKeys, "no_mandatory_keys"}, {NoMulti, "no_multi"}, {MovableKeys, "movablekeys"},
+	{NoMandatoryKeys, "no_mandatory_keys"}, {NoAsyncLoading, "no_async_loading"}, {NoMulti, "no_multi"}, {MovableKeys, "movablekeys"},
 	{AllowBusy, "allow_busy"},
 }
 
@@ -195,15 +196,20 @@ func (t *Table) Add(specs ...*Spec) {
 	}
 }
 
-// Lookup finds a spec by name, case-insensitively, without allocating for
-// names that are already lower case.
+// Lookup finds a spec by name, case-insensitively, without allocating:
+// clients send "SET" as often as "set".
 func (t *Table) Lookup(name []byte) *Spec {
-	for _, c := range name {
-		if c >= 'A' && c <= 'Z' {
-			return t.specs[strings.ToLower(string(name))]
-		}
+	var buf [32]byte
+	if len(name) > len(buf) {
+		return t.specs[strings.ToLower(string(name))]
 	}
-	return t.specs[string(name)]
+	for i, c := range name {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return t.specs[string(buf[:len(name)])]
 }
 
 // Resolve returns the spec that actually runs for args: the container's

@@ -89,7 +89,59 @@ type Client struct {
 	Flags string
 	// Stats for CLIENT LIST.
 	QueryBufLen, OutBufLen int
+
+	// PubSub is Redis's CLIENT_PUBSUB: set by a subscribe command, cleared
+	// when the last subscription goes. In RESP2 it restricts the commands
+	// the client may run. Subs counts the subscriptions of each
+	// PubSubKind; the server maintains it.
+	PubSub bool
+	Subs   [3]int
+	// Tracking is the client-side caching state (CLIENT TRACKING).
+	Tracking Tracking
 }
+
+// PubSubKind selects one of the three subscription namespaces.
+type PubSubKind uint8
+
+const (
+	SubChannel PubSubKind = iota // SUBSCRIBE / PUBLISH
+	SubPattern                   // PSUBSCRIBE
+	SubShard                     // SSUBSCRIBE / SPUBLISH
+)
+
+// Tracking is a client's CLIENT TRACKING state. The server owns the
+// tables; handlers change this struct only through Server.SetTracking.
+type Tracking struct {
+	On, BCast, OptIn, OptOut, NoLoop bool
+	// Redirect is the client receiving the invalidations (0: itself).
+	Redirect int64
+	// BrokenRedirect is set once the redirect target has gone away.
+	BrokenRedirect bool
+	// Prefixes are the BCAST prefixes (the empty prefix means every key).
+	Prefixes []string
+	// Caching is CLIENT CACHING's answer for the next command: 1 yes,
+	// -1 no, 0 not given.
+	Caching int8
+}
+
+// NotifyClass is a keyspace notification class (notify-keyspace-events).
+type NotifyClass uint16
+
+// Notification classes, as Redis's NOTIFY_* flags.
+const (
+	NotifyGeneric NotifyClass = 1 << iota // g
+	NotifyString                          // $
+	NotifyList                            // l
+	NotifySet                             // s
+	NotifyHash                            // h
+	NotifyZSet                            // z
+	NotifyExpired                         // x
+	NotifyEvicted                         // e
+	NotifyStream                          // t
+	NotifyKeyMiss                         // m
+	NotifyModule                          // d
+	NotifyNew                             // n
+)
 
 // BlockRequest describes what a blocked client waits for.
 type BlockRequest struct {
@@ -149,6 +201,30 @@ type Server interface {
 	Call(c *Context, args [][]byte, w Writer, check func(*Spec) string) *Spec
 	// AOFEnabled reports whether the append-only log is on.
 	AOFEnabled() bool
+	// Save writes a snapshot synchronously (SAVE); the error text is the
+	// reply.
+	Save() error
+	// BGSave starts a background snapshot and returns the status reply
+	// (BGSAVE [SCHEDULE]).
+	BGSave(schedule bool) (string, error)
+	// BGRewriteAOF starts a snapshot that becomes the log's new base and
+	// returns the status reply.
+	BGRewriteAOF() (string, error)
+	// LastSave is the Unix time of the last successful save.
+	LastSave() int64
+	// Exec runs the transaction c's client queued since MULTI (EXEC),
+	// or aborts it when a watched key changed or a command was refused
+	// while queuing. The caller has checked that the client is in MULTI.
+	Exec(c *Context)
+	// Watch adds keys of c's selected database to the keys whose
+	// modification makes the client's next EXEC fail (WATCH).
+	Watch(c *Context, keys [][]byte)
+	// Unwatch forgets the client's watched keys and any modification
+	// seen on them (UNWATCH).
+	Unwatch(cl *Client)
+	// DiscardTransaction ends the client's MULTI, drops its queued
+	// commands and unwatches every key (DISCARD, RESET).
+	DiscardTransaction(cl *Client)
 	// UnblockClient ends a client's blocking command (CLIENT UNBLOCK)
 	// with its timeout reply, or an UNBLOCKED error; it reports whether
 	// the client was blocked.
@@ -177,6 +253,34 @@ type Server interface {
 	LatencyReset(events []string) int
 	// MemoryStats returns the figures MEMORY STATS reports.
 	MemoryStats() MemoryStats
+
+	// Subscribe adds a subscription of cl and reports whether it is new;
+	// Unsubscribe removes one and reports whether it existed. Both keep
+	// cl.Subs and cl.PubSub up to date. Names are copied.
+	Subscribe(cl *Client, kind PubSubKind, name []byte) bool
+	Unsubscribe(cl *Client, kind PubSubKind, name []byte) bool
+	// Subscriptions lists cl's subscriptions of one kind.
+	Subscriptions(cl *Client, kind PubSubKind) []string
+	// Publish sends message to the subscribers of channel (kind is
+	// SubChannel, which also matches patterns, or SubShard) and returns
+	// how many clients received it.
+	Publish(kind PubSubKind, channel, message []byte) int
+	// PubSubChannels lists the active channels (SubChannel or SubShard)
+	// matching pattern (nil: all).
+	PubSubChannels(kind PubSubKind, pattern []byte) []string
+	// PubSubNumSub returns the number of subscribers of a channel.
+	PubSubNumSub(kind PubSubKind, channel []byte) int
+	// PubSubNumPat returns the number of subscribed patterns.
+	PubSubNumPat() int
+	// NotifyKeyspaceEvent publishes a keyspace notification if the class
+	// is enabled by notify-keyspace-events.
+	NotifyKeyspaceEvent(class NotifyClass, event string, key []byte, db int)
+	// SetTracking turns client-side caching on (t.On) or off for cl,
+	// after the handler validated the options; the error text is the
+	// reply.
+	SetTracking(cl *Client, t Tracking) error
+	// ClientByID returns a connected client (nil if none).
+	ClientByID(id int64) *Client
 }
 
 // PauseMode is what CLIENT PAUSE suspends.
@@ -330,6 +434,24 @@ func (c *Context) Block(keys [][]byte, timeout time.Duration, nullArray bool) {
 		req.Deadline = time.Now().Add(timeout)
 	}
 	c.Client.Block = req
+}
+
+// Notify emits a keyspace notification for key in the client's database
+// (Redis's notifyKeyspaceEvent). Handlers call it after the change, with
+// Redis's event name.
+func (c *Context) Notify(class NotifyClass, event string, key []byte) {
+	if c.Server == nil {
+		return // unit tests without a server
+	}
+	c.Server.NotifyKeyspaceEvent(class, event, key, c.Client.DB)
+}
+
+// NotifyDB is Notify for a key in another database (MOVE, COPY ... DB).
+func (c *Context) NotifyDB(class NotifyClass, event string, key []byte, db int) {
+	if c.Server == nil {
+		return
+	}
+	c.Server.NotifyKeyspaceEvent(class, event, key, db)
 }
 
 // Select switches the client's database.

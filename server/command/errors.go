@@ -22,6 +22,8 @@ const (
 	ErrTimeoutNegative = "ERR timeout is negative"
 	ErrTimeoutInvalid  = "ERR timeout is not a float or out of range"
 	ErrLoading         = "LOADING Redis is loading the dataset in memory"
+	ErrBusyKey         = "BUSYKEY Target key name already exists."
+	ErrBadDataFormat   = "ERR Bad data format"
 
 	// String and bitmap commands.
 	ErrOffsetRange      = "ERR offset is out of range"
@@ -98,6 +100,7 @@ const (
 	ErrExpireNXAndOthers  = "ERR NX and XX, GT or LT options at the same time are not compatible"
 	ErrExpireGTAndLT      = "ERR GT and LT options at the same time are not compatible"
 	ErrNotCopyable        = "ERR not supported for this module type"
+	ErrOOM                = "OOM command not allowed when used memory > 'maxmemory'."
 	ErrLFUNotSelected     = "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."
 	ErrLFUSelected        = "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."
 	ErrInvalidFirstDBIdx  = "ERR invalid first DB index"
@@ -137,4 +140,21 @@ func JSONPathMissingOr(path, or string) string {
 // JSONExpected is RedisJSON's error for a value of the wrong JSON type.
 func JSONExpected(expected, found string) string {
 	return "WRONGTYPE wrong type of path value - expected " + expected + " but found " + found
+}
+
+// Transaction errors (MULTI, EXEC, DISCARD, WATCH).
+const (
+	ErrMultiNested      = "ERR MULTI calls can not be nested"
+	ErrExecWithoutMulti = "ERR EXEC without MULTI"
+	ErrDiscardNoMulti   = "ERR DISCARD without MULTI"
+	ErrWatchInMulti     = "ERR WATCH inside MULTI is not allowed"
+	ErrNotInMulti       = "ERR Command not allowed inside a transaction"
+	ErrExecAbort        = "EXECABORT Transaction discarded because of previous errors."
+)
+
+// ExecAbort is the error for an EXEC that is itself refused (arity,
+// MISCONF, ...): Redis discards the transaction and reports the reason
+// without its "ERR " prefix.
+func ExecAbort(reason string) string {
+	return "EXECABORT Transaction discarded because of: " + strings.TrimPrefix(reason, "ERR ")
 }

@@ -39,7 +39,13 @@ func clientSpec() *command.Spec {
 			"unblock": sub("unblock", -3, admin|command.NoScript|command.Loading|command.Stale, adminConn, "5.0.0",
 				"Unblock a client blocked in a blocking command from a different connection", "O(log N) where N is the number of client connections", clientUnblock),
 			"no-evict": sub("no-evict", 3, admin, adminConn, "7.0.0", "Set client eviction mode for the current connection", "O(1)", clientNoEvict),
-			"help":     sub("help", 2, command.Loading|command.Stale, conn, "5.0.0", "Show helpful text about the different subcommands", "O(1)", clientHelp),
+			"tracking": sub("tracking", -3, nls, conn, "6.0.0", "Enable or disable server assisted client side caching support",
+				"O(1). Some options may introduce additional complexity.", clientTracking),
+			"caching":  sub("caching", 3, nls, conn, "6.0.0", "Instruct the server about tracking or not keys in the next request", "O(1)", clientCaching),
+			"getredir": sub("getredir", 2, nls, conn, "6.0.0", "Get tracking notifications redirection client ID if any", "O(1)", clientGetRedir),
+			"trackinginfo": sub("trackinginfo", 2, nls, conn, "6.2.0",
+				"Return information about server assisted client side caching for the current connection", "O(1)", clientTrackingInfo),
+			"help": sub("help", 2, command.Loading|command.Stale, conn, "5.0.0", "Show helpful text about the different subcommands", "O(1)", clientHelp),
 		},
 	}
 }
@@ -69,7 +75,7 @@ func clientType(name []byte) (string, bool) {
 // typeOf classifies a client like Redis's getClientType. AiKv has no
 // replication, and a MONITOR client counts as normal there too.
 func typeOf(cl *command.Client) string {
-	if strings.Contains(cl.Flags, "P") {
+	if cl.PubSub {
 		return "pubsub"
 	}
 	return "normal"
@@ -380,5 +386,192 @@ func clientUnblock(c *command.Context) {
 		c.W.Int(1)
 	} else {
 		c.W.Int(0)
+	}
+}
+
+// clientTracking implements CLIENT TRACKING ON|OFF [REDIRECT id] [BCAST]
+// [PREFIX p ...] [OPTIN] [OPTOUT] [NOLOOP], with Redis's checks in
+// Redis's order.
+func clientTracking(c *command.Context) {
+	var t command.Tracking
+	args := c.Args
+	for j := 3; j < len(args); j++ {
+		more := len(args) - 1 - j
+		switch {
+		case eq(args[j], "redirect") && more > 0:
+			j++
+			if t.Redirect != 0 {
+				c.W.Error("ERR A client can only redirect to a single other client")
+				return
+			}
+			id, ok := parseInt(args[j])
+			if !ok {
+				c.W.Error(command.ErrNotInteger)
+				return
+			}
+			if c.Server.ClientByID(id) == nil {
+				c.W.Error("ERR The client ID you want redirect to does not exist")
+				return
+			}
+			t.Redirect = id
+		case eq(args[j], "bcast"):
+			t.BCast = true
+		case eq(args[j], "optin"):
+			t.OptIn = true
+		case eq(args[j], "optout"):
+			t.OptOut = true
+		case eq(args[j], "noloop"):
+			t.NoLoop = true
+		case eq(args[j], "prefix") && more > 0:
+			j++
+			t.Prefixes = append(t.Prefixes, string(args[j]))
+		default:
+			c.W.Error(command.ErrSyntax)
+			return
+		}
+	}
+	cur := &c.Client.Tracking
+	switch {
+	case eq(args[2], "on"):
+		switch {
+		case !t.BCast && len(t.Prefixes) > 0:
+			c.W.Error("ERR PREFIX option requires BCAST mode to be enabled")
+			return
+		case cur.On && cur.BCast != t.BCast:
+			c.W.Error("ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.")
+			return
+		case t.BCast && (t.OptIn || t.OptOut):
+			c.W.Error("ERR OPTIN and OPTOUT are not compatible with BCAST")
+			return
+		case t.OptIn && t.OptOut:
+			c.W.Error("ERR You can't specify both OPTIN mode and OPTOUT mode")
+			return
+		case (t.OptIn && cur.OptOut) || (t.OptOut && cur.OptIn):
+			c.W.Error("ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.")
+			return
+		}
+		if t.BCast {
+			if msg := prefixCollision(cur.Prefixes, t.Prefixes); msg != "" {
+				c.W.Error(msg)
+				return
+			}
+		}
+		t.On = true
+	case eq(args[2], "off"):
+		t = command.Tracking{}
+	default:
+		c.W.Error(command.ErrSyntax)
+		return
+	}
+	if err := c.Server.SetTracking(c.Client, t); err != nil {
+		c.W.Error(err.Error())
+		return
+	}
+	c.W.OK()
+}
+
+// prefixCollision is Redis's checkPrefixCollisionsOrReply: no new prefix
+// may be a prefix of (or equal to) an existing or another new one.
+func prefixCollision(existing, add []string) string {
+	overlap := func(a, b string) bool { return strings.HasPrefix(a, b) || strings.HasPrefix(b, a) }
+	for i, p := range add {
+		for _, e := range sortedStrings(existing) {
+			if overlap(e, p) {
+				return "ERR Prefix '" + p + "' overlaps with an existing prefix '" + e + "'. Prefixes for a single client must not overlap."
+			}
+		}
+		for _, q := range add[i+1:] {
+			if overlap(p, q) {
+				return "ERR Prefix '" + p + "' overlaps with another provided prefix '" + q + "'. Prefixes for a single client must not overlap."
+			}
+		}
+	}
+	return ""
+}
+
+func sortedStrings(s []string) []string {
+	out := append([]string(nil), s...)
+	sort.Strings(out)
+	return out
+}
+
+func clientCaching(c *command.Context) {
+	t := &c.Client.Tracking
+	if !t.On {
+		c.W.Error("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled")
+		return
+	}
+	switch {
+	case eq(c.Args[2], "yes"):
+		if !t.OptIn {
+			c.W.Error("ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.")
+			return
+		}
+		t.Caching = 1
+	case eq(c.Args[2], "no"):
+		if !t.OptOut {
+			c.W.Error("ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.")
+			return
+		}
+		t.Caching = -1
+	default:
+		c.W.Error(command.ErrSyntax)
+		return
+	}
+	c.W.OK()
+}
+
+func clientGetRedir(c *command.Context) {
+	if c.Client.Tracking.On {
+		c.W.Int(c.Client.Tracking.Redirect)
+		return
+	}
+	c.W.Int(-1)
+}
+
+func clientTrackingInfo(c *command.Context) {
+	t := &c.Client.Tracking
+	flags := []string{"off"}
+	if t.On {
+		flags[0] = "on"
+	}
+	if t.BCast {
+		flags = append(flags, "bcast")
+	}
+	if t.OptIn {
+		flags = append(flags, "optin")
+		if t.Caching != 0 {
+			flags = append(flags, "caching-yes")
+		}
+	}
+	if t.OptOut {
+		flags = append(flags, "optout")
+		if t.Caching != 0 {
+			flags = append(flags, "caching-no")
+		}
+	}
+	if t.NoLoop {
+		flags = append(flags, "noloop")
+	}
+	if t.BrokenRedirect {
+		flags = append(flags, "broken_redirect")
+	}
+	c.W.Map(3)
+	c.W.BulkString("flags")
+	c.W.Set(len(flags))
+	for _, f := range flags {
+		c.W.BulkString(f)
+	}
+	c.W.BulkString("redirect")
+	if t.On {
+		c.W.Int(t.Redirect)
+	} else {
+		c.W.Int(-1)
+	}
+	c.W.BulkString("prefixes")
+	prefixes := sortedStrings(t.Prefixes)
+	c.W.Array(len(prefixes))
+	for _, p := range prefixes {
+		c.W.BulkString(p)
 	}
 }

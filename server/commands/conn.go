@@ -28,6 +28,18 @@ func registerConn(t *command.Table) {
 }
 
 func ping(c *command.Context) {
+	if c.Client.PubSub && c.Client.Proto == 2 && len(c.Args) <= 2 {
+		// A subscribed RESP2 client gets PING's reply as a message-like
+		// array, as in Redis.
+		c.W.Array(2)
+		c.W.BulkString("pong")
+		if len(c.Args) == 2 {
+			c.W.Bulk(c.Args[1])
+		} else {
+			c.W.BulkString("")
+		}
+		return
+	}
 	switch len(c.Args) {
 	case 1:
 		c.W.SimpleString("PONG")
@@ -188,6 +200,7 @@ func validClientName(name []byte) bool {
 }
 
 func reset(c *command.Context) {
+	c.Server.DiscardTransaction(c.Client)
 	c.Select(0)
 	c.Client.Proto = 2
 	setProto(c, 2)
@@ -196,6 +209,12 @@ func reset(c *command.Context) {
 	c.Client.NoEvict = false
 	c.Client.NoTouch = false
 	c.Client.Monitor = false // the server drops it from its monitors
+	for _, kind := range []command.PubSubKind{command.SubChannel, command.SubPattern, command.SubShard} {
+		for _, n := range c.Server.Subscriptions(c.Client, kind) {
+			c.Server.Unsubscribe(c.Client, kind, []byte(n))
+		}
+	}
+	c.Server.SetTracking(c.Client, command.Tracking{})
 	c.Client.Authed = c.Server.Password() == ""
 	c.W.SimpleString("RESET")
 }

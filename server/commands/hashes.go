@@ -67,6 +67,7 @@ func hset(c *command.Context) {
 	} else {
 		c.DB.SetValue(c.Args[1], h, 0, false)
 	}
+	c.Notify(command.NotifyHash, "hset", c.Args[1])
 	if c.Name() == "hmset" {
 		c.W.OK()
 		return
@@ -94,6 +95,7 @@ func hsetnx(c *command.Context) {
 	} else {
 		c.DB.SetValue(c.Args[1], h, 0, false)
 	}
+	c.Notify(command.NotifyHash, "hset", c.Args[1])
 	c.W.Int(1)
 }
 
@@ -150,8 +152,10 @@ func hdel(c *command.Context) {
 		}
 	}
 	if deleted > 0 {
+		c.Notify(command.NotifyHash, "hdel", c.Args[1])
 		if h.Len() == 0 {
 			c.DB.Delete(c.Args[1])
+			c.Notify(command.NotifyGeneric, "del", c.Args[1])
 		} else {
 			c.DB.Modified(c.Args[1])
 		}
@@ -264,6 +268,7 @@ func hincrby(c *command.Context) {
 	} else {
 		c.DB.SetValue(c.Args[1], h, 0, false)
 	}
+	c.Notify(command.NotifyHash, "hincrby", c.Args[1])
 	c.W.Int(cur)
 }
 
@@ -312,6 +317,7 @@ func hincrbyfloat(c *command.Context) {
 		c.DB.SetValue(c.Args[1], h, 0, false)
 	}
 	c.Propagate([]byte("HSET"), c.Args[1], c.Args[2], []byte(s))
+	c.Notify(command.NotifyHash, "hincrbyfloat", c.Args[1])
 	c.W.BulkString(s)
 }
 

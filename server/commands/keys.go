@@ -153,6 +153,7 @@ func delCmd(c *command.Context) {
 	var n int64
 	for _, k := range c.Args[1:] {
 		if c.DB.Delete(k) {
+			c.Notify(command.NotifyGeneric, "del", k)
 			n++
 		}
 	}
@@ -329,6 +330,8 @@ func renameCmd(c *command.Context, nx bool) {
 		return
 	}
 	c.DB.Rename(src, dst)
+	c.Notify(command.NotifyGeneric, "rename_from", src)
+	c.Notify(command.NotifyGeneric, "rename_to", dst)
 	if nx {
 		c.W.Int(1)
 	} else {
@@ -366,6 +369,8 @@ func moveCmd(c *command.Context) {
 		return
 	}
 	if c.DB.MoveTo(c.Args[1], dst) {
+		c.Notify(command.NotifyGeneric, "move_from", c.Args[1])
+		c.NotifyDB(command.NotifyGeneric, "move_to", c.Args[1], dst.Index())
 		c.W.Int(1)
 	} else {
 		c.W.Int(0)
@@ -401,6 +406,7 @@ func copyCmd(c *command.Context) {
 	case errors.Is(err, datastructs.ErrNotCopyable):
 		c.W.Error(command.ErrNotCopyable)
 	case copied:
+		c.NotifyDB(command.NotifyGeneric, "copy_to", dstKey, dst.Index())
 		c.W.Int(1)
 	default:
 		c.W.Int(0)
@@ -485,8 +491,10 @@ func expireCmd(c *command.Context, base int64, seconds bool) {
 	c.DB.SetExpire(key, when)
 	if c.DB.Peek(string(key)) == nil {
 		c.Propagate([]byte("DEL"), key)
+		c.Notify(command.NotifyGeneric, "del", key)
 	} else {
 		c.Propagate([]byte("PEXPIREAT"), key, strconv.AppendInt(nil, when, 10))
+		c.Notify(command.NotifyGeneric, "expire", key)
 	}
 	c.W.Int(1)
 }
@@ -517,6 +525,7 @@ func ttlCmd(c *command.Context, ms, abs bool) {
 
 func persistCmd(c *command.Context) {
 	if c.DB.LookupWrite(c.Args[1]) != nil && c.DB.Persist(c.Args[1]) {
+		c.Notify(command.NotifyGeneric, "persist", c.Args[1])
 		c.W.Int(1)
 		return
 	}

@@ -323,3 +323,5 @@ func TestCopyNotCopyable(t *testing.T) {
 type opaqueValue struct{}
 
 func (opaqueValue) Type() datastructs.Type { return datastructs.TypeJSON }
+
+func (keysServer) NotifyKeyspaceEvent(command.NotifyClass, string, []byte, int) {}

@@ -117,14 +117,32 @@ func pushEnd(l *list.List, left bool, s string) {
 	}
 }
 
-// afterRemove records a change to the list at key, deleting the key when
-// the list became empty (collections are never stored empty).
-func afterRemove(c *command.Context, key []byte, l *list.List) {
+// afterRemove records a change to the list at key, sends the keyspace
+// event, and deletes the key when the list became empty (collections are
+// never stored empty), with the "del" event.
+func afterRemove(c *command.Context, key []byte, l *list.List, event string) {
+	c.Notify(command.NotifyList, event, key)
 	if l.Len() == 0 {
 		c.DB.Delete(key)
+		c.Notify(command.NotifyGeneric, "del", key)
 	} else {
 		c.DB.Modified(key)
 	}
+}
+
+// popEvent and pushEvent are Redis's event names for the list ends.
+func popEvent(left bool) string {
+	if left {
+		return "lpop"
+	}
+	return "rpop"
+}
+
+func pushEvent(left bool) string {
+	if left {
+		return "lpush"
+	}
+	return "rpush"
 }
 
 // whereArg parses LEFT or RIGHT; anything else is a syntax error.
@@ -184,6 +202,7 @@ func push(c *command.Context, left, xx bool) {
 	} else {
 		c.DB.SetValue(key, l, 0, false)
 	}
+	c.Notify(command.NotifyList, pushEvent(left), key)
 	c.W.Int(int64(l.Len()))
 }
 
@@ -218,7 +237,7 @@ func pop(c *command.Context, left bool) {
 	}
 	if !hasCount {
 		c.W.BulkString(popEnd(l, left))
-		afterRemove(c, key, l)
+		afterRemove(c, key, l, popEvent(left))
 		return
 	}
 	if count == 0 {
@@ -230,7 +249,7 @@ func pop(c *command.Context, left bool) {
 	for i := 0; i < n; i++ {
 		c.W.BulkString(popEnd(l, left))
 	}
-	afterRemove(c, key, l)
+	afterRemove(c, key, l, popEvent(left))
 }
 
 func llen(c *command.Context) {
@@ -329,6 +348,7 @@ func lset(c *command.Context) {
 	}
 	l.Set(idx, string(c.Args[3]))
 	c.DB.Modified(key)
+	c.Notify(command.NotifyList, "lset", key)
 	c.W.OK()
 }
 
@@ -348,7 +368,7 @@ func lrem(c *command.Context) {
 	}
 	n := l.Remove(string(c.Args[3]), count)
 	if n > 0 {
-		afterRemove(c, key, l)
+		afterRemove(c, key, l, "lrem")
 	}
 	c.W.Int(int64(n))
 }
@@ -378,7 +398,7 @@ func ltrim(c *command.Context) {
 	} else {
 		l.Trim(s, n-1-e)
 	}
-	afterRemove(c, key, l)
+	afterRemove(c, key, l, "ltrim")
 	c.W.OK()
 }
 
@@ -419,6 +439,7 @@ func linsert(c *command.Context) {
 	}
 	l.Insert(at, string(c.Args[4]))
 	c.DB.Modified(key)
+	c.Notify(command.NotifyList, "linsert", key)
 	c.W.Int(int64(l.Len()))
 }
 
@@ -547,8 +568,11 @@ func move(c *command.Context, src, dst []byte, fromLeft, toLeft bool) (done, mov
 		pushEnd(nl, toLeft, v)
 		c.DB.SetValue(dst, nl, 0, false)
 	}
+	c.Notify(command.NotifyList, pushEvent(toLeft), dst)
+	c.Notify(command.NotifyList, popEvent(fromLeft), src)
 	if sl.Len() == 0 {
 		c.DB.Delete(src)
+		c.Notify(command.NotifyGeneric, "del", src)
 	} else if string(src) != string(dst) {
 		c.DB.Modified(src)
 	}
@@ -651,7 +675,7 @@ func bpop(c *command.Context, left bool) {
 		c.W.Array(2)
 		c.W.Bulk(key)
 		c.W.BulkString(v)
-		afterRemove(c, key, l)
+		afterRemove(c, key, l, popEvent(left))
 		// Logged as the plain pop it turned into.
 		if left {
 			c.Propagate(wordLPOP, key)
@@ -740,7 +764,7 @@ func mpop(c *command.Context, keys [][]byte, left bool, count int64) bool {
 		for i := 0; i < n; i++ {
 			c.W.BulkString(popEnd(l, left))
 		}
-		afterRemove(c, key, l)
+		afterRemove(c, key, l, popEvent(left))
 		return true
 	}
 	return false

@@ -81,6 +81,11 @@ func keyMemoryUsage(key string, e *datastructs.Entry, samples int) int64 {
 	if ms, ok := e.Obj().(datastructs.MemorySizer); ok {
 		return total + ms.MemoryUsage(samples)
 	}
+	if sz, ok := e.Obj().(datastructs.Sizer); ok {
+		// AiKv's own estimate of the Go heap the value takes (Redis's
+		// listpack/quicklist figures do not apply).
+		return total + sz.Size()
+	}
 	return total + robjSize
 }
 

@@ -29,9 +29,22 @@ func engineOf(c *command.Context) *scripting.Engine {
 // the client running the script.
 type scriptDispatcher struct{ c *command.Context }
 
+// OOMReporter is implemented by servers with a memory limit: whether
+// eviction failed to bring memory under maxmemory before the current
+// top-level command (Redis's pre_command_oom_state).
+type OOMReporter interface {
+	OOMAtCommandStart() bool
+}
+
 func (d *scriptDispatcher) Table() *command.Table { return d.c.Server.Table() }
 func (d *scriptDispatcher) Call(args [][]byte, w command.Writer) {
 	d.c.Server.Call(d.c, args, w, nil)
+}
+
+// oomAtStart reports the server's OOMReporter state.
+func oomAtStart(c *command.Context) bool {
+	r, ok := c.Server.(OOMReporter)
+	return ok && r.OOMAtCommandStart()
 }
 
 // scriptKeys is the key-position function of EVAL and FCALL: numkeys at
@@ -130,6 +143,7 @@ func scriptArgs(c *command.Context) (keys, argv [][]byte, ok bool) {
 func scriptRun(c *command.Context) scripting.Run {
 	return scripting.Run{
 		D:        &scriptDispatcher{c: c},
+		OOM:      oomAtStart(c),
 		ReadOnly: c.Spec.Flags.Has(command.ReadOnly),
 		Proto:    c.W.Proto(),
 	}

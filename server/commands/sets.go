@@ -91,6 +91,9 @@ func sadd(c *command.Context) {
 	} else if added > 0 {
 		c.DB.Modified(c.Args[1])
 	}
+	if added > 0 {
+		c.Notify(command.NotifySet, "sadd", c.Args[1])
+	}
 	c.W.Int(int64(added))
 }
 
@@ -113,8 +116,10 @@ func srem(c *command.Context) {
 		}
 	}
 	if removed > 0 {
+		c.Notify(command.NotifySet, "srem", c.Args[1])
 		if s.Len() == 0 {
 			c.DB.Delete(c.Args[1])
+			c.Notify(command.NotifyGeneric, "del", c.Args[1])
 		} else {
 			c.DB.Modified(c.Args[1])
 		}
@@ -203,8 +208,10 @@ func spop(c *command.Context) {
 		return
 	}
 	m := s.Pop(c.KS.Rand())
+	c.Notify(command.NotifySet, "spop", c.Args[1])
 	if s.Len() == 0 {
 		c.DB.Delete(c.Args[1])
+		c.Notify(command.NotifyGeneric, "del", c.Args[1])
 	} else {
 		c.DB.Modified(c.Args[1])
 	}
@@ -231,10 +238,12 @@ func spopWithCount(c *command.Context) {
 		c.W.Set(0)
 		return
 	}
+	c.Notify(command.NotifySet, "spop", c.Args[1])
 	if n >= int64(s.Len()) {
 		// Case 1: pop everything; logged as DEL, as Redis does.
 		replySet(c, s)
 		c.DB.Delete(c.Args[1])
+		c.Notify(command.NotifyGeneric, "del", c.Args[1])
 		c.Propagate(wordDEL, c.Args[1])
 		return
 	}
@@ -363,8 +372,10 @@ func smove(c *command.Context) {
 		c.W.Int(0)
 		return
 	}
+	c.Notify(command.NotifySet, "srem", c.Args[1])
 	if src.Len() == 0 {
 		c.DB.Delete(c.Args[1])
+		c.Notify(command.NotifyGeneric, "del", c.Args[1])
 	} else {
 		c.DB.Modified(c.Args[1])
 	}
@@ -372,8 +383,10 @@ func smove(c *command.Context) {
 		dst = set.New()
 		dst.Add(m)
 		c.DB.SetValue(c.Args[2], dst, 0, false)
+		c.Notify(command.NotifySet, "sadd", c.Args[2])
 	} else if dst.Add(m) {
 		c.DB.Modified(c.Args[2])
+		c.Notify(command.NotifySet, "sadd", c.Args[2])
 	}
 	c.W.Int(1)
 }
@@ -443,11 +456,14 @@ func sinterGeneric(c *command.Context, keys [][]byte, dst []byte, cardOnly bool,
 // replies with its size, as the *STORE commands do.
 func storeSetResult(c *command.Context, dst []byte, res *set.Set) {
 	if res.Len() == 0 {
-		c.DB.Delete(dst)
+		if c.DB.Delete(dst) {
+			c.Notify(command.NotifyGeneric, "del", dst)
+		}
 		c.W.Int(0)
 		return
 	}
 	c.DB.SetValue(dst, res, 0, false)
+	c.Notify(command.NotifySet, c.Name(), dst)
 	c.W.Int(int64(res.Len()))
 }
 

@@ -243,15 +243,23 @@ func setGeneric(c *command.Context, flags int, key, val, expire []byte, replies 
 		} else {
 			c.Propagate()
 		}
+		// Redis stores the key and lets it expire later ("expired" on the
+		// next access); AiKv deletes it at once, so only these two match.
+		c.Notify(command.NotifyString, "set", key)
+		c.Notify(command.NotifyGeneric, "expire", key)
 	case expire != nil:
 		c.DB.SetString(key, val, at, false)
 		c.Propagate(wordSET, key, val, wordPXAT, strconv.AppendInt(nil, at, 10))
+		c.Notify(command.NotifyString, "set", key)
+		c.Notify(command.NotifyGeneric, "expire", key)
 	case flags&optKeepTTL != 0:
 		c.DB.SetString(key, val, at, true)
 		c.Propagate(wordSET, key, val, wordKEEPTTL)
+		c.Notify(command.NotifyString, "set", key)
 	default:
 		c.DB.SetString(key, val, 0, false)
 		c.Propagate(wordSET, key, val)
+		c.Notify(command.NotifyString, "set", key)
 	}
 	if flags&optGet == 0 {
 		if replies == replyOneZero {
@@ -293,6 +301,7 @@ func getset(c *command.Context) {
 		c.W.Null()
 	}
 	c.DB.SetString(c.Args[1], c.Args[2], 0, false)
+	c.Notify(command.NotifyString, "set", c.Args[1])
 }
 
 func getdel(c *command.Context) {
@@ -306,6 +315,7 @@ func getdel(c *command.Context) {
 	}
 	c.W.BulkString(s)
 	c.DB.Delete(c.Args[1])
+	c.Notify(command.NotifyGeneric, "del", c.Args[1])
 }
 
 // getex follows Redis's order of checks: option syntax, then a missing
@@ -336,12 +346,15 @@ func getex(c *command.Context) {
 	case flags&(optEXAT|optPXAT) != 0 && c.KS.AlreadyExpired(at):
 		c.DB.Delete(key)
 		c.Propagate(wordDEL, key)
+		c.Notify(command.NotifyGeneric, "del", key)
 	case expire != nil:
 		c.DB.SetExpire(key, at)
 		c.Propagate(wordPEXPIREAT, key, strconv.AppendInt(nil, at, 10))
+		c.Notify(command.NotifyGeneric, "expire", key)
 	case flags&optPersist != 0:
 		if c.DB.Persist(key) {
 			c.Propagate(wordPERSIST, key)
+			c.Notify(command.NotifyGeneric, "persist", key)
 		}
 	}
 }
@@ -370,6 +383,7 @@ func mset(c *command.Context) {
 	}
 	for i := 1; i < len(c.Args); i += 2 {
 		c.DB.SetString(c.Args[i], c.Args[i+1], 0, false)
+		c.Notify(command.NotifyString, "set", c.Args[i])
 	}
 	c.W.OK()
 }
@@ -387,6 +401,7 @@ func msetnx(c *command.Context) {
 	}
 	for i := 1; i < len(c.Args); i += 2 {
 		c.DB.SetString(c.Args[i], c.Args[i+1], 0, false)
+		c.Notify(command.NotifyString, "set", c.Args[i])
 	}
 	c.W.Int(1)
 }
@@ -414,6 +429,7 @@ func incrDecr(c *command.Context, incr int64) {
 	}
 	val += incr
 	c.DB.SetStringOwned(key, strconv.FormatInt(val, 10), 0, true)
+	c.Notify(command.NotifyString, "incrby", key)
 	c.W.Int(val)
 }
 
@@ -470,6 +486,7 @@ func incrbyfloat(c *command.Context) {
 	}
 	out := formatLongDoubleHuman(sum)
 	c.DB.SetStringOwned(key, out, 0, true)
+	c.Notify(command.NotifyString, "incrbyfloat", key)
 	c.W.BulkString(out)
 	// Logged as the resulting value, so replay does not depend on
 	// floating point arithmetic.
@@ -481,6 +498,7 @@ func appendCmd(c *command.Context) {
 	e := c.DB.LookupWrite(key)
 	if e == nil {
 		c.DB.SetString(key, val, 0, false)
+		c.Notify(command.NotifyString, "append", key)
 		c.W.Int(int64(len(val)))
 		return
 	}
@@ -495,6 +513,7 @@ func appendCmd(c *command.Context) {
 	}
 	ns := s + string(val)
 	c.DB.SetStringOwned(key, ns, 0, true)
+	c.Notify(command.NotifyString, "append", key)
 	c.W.Int(int64(len(ns)))
 }
 
@@ -578,5 +597,6 @@ func setrange(c *command.Context) {
 	copy(buf, old)
 	copy(buf[off:], val)
 	c.DB.SetStringOwned(key, strOwned(buf), 0, true)
+	c.Notify(command.NotifyString, "setrange", key)
 	c.W.Int(n)
 }

@@ -74,6 +74,7 @@ func setbit(c *command.Context) {
 			buf[byteIdx] &^= 1 << shift
 		}
 		c.DB.SetStringOwned(key, strOwned(buf), 0, true)
+		c.Notify(command.NotifyString, "setbit", key)
 	}
 	c.W.Int(int64(bitval))
 }
@@ -326,7 +327,9 @@ func bitop(c *command.Context) {
 		maxLen = max(maxLen, len(s))
 	}
 	if maxLen == 0 {
-		c.DB.Delete(dest)
+		if c.DB.Delete(dest) {
+			c.Notify(command.NotifyGeneric, "del", dest)
+		}
 		c.W.Int(0)
 		return
 	}
@@ -361,6 +364,7 @@ func bitop(c *command.Context) {
 		}
 	}
 	c.DB.SetStringOwned(dest, strOwned(res), 0, false)
+	c.Notify(command.NotifyString, "set", dest)
 	c.W.Int(int64(maxLen))
 }
 
@@ -681,6 +685,7 @@ func bitfieldGeneric(c *command.Context, readOnly bool) {
 	}
 	buf := growForBits(old, highest>>3+1)
 	c.W.Array(len(ops))
+	changes := 0
 	for i := range ops {
 		op := &ops[i]
 		if !op.write {
@@ -689,9 +694,13 @@ func bitfieldGeneric(c *command.Context, readOnly bool) {
 		}
 		if v, ok := applyBitfieldOp(buf, op); ok {
 			c.W.Int(v)
+			changes++
 		} else {
 			c.W.Null()
 		}
 	}
 	c.DB.SetStringOwned(key, strOwned(buf), 0, true)
+	if changes > 0 {
+		c.Notify(command.NotifyString, "setbit", key)
+	}
 }

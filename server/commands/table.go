@@ -18,5 +18,8 @@ func NewTable() *command.Table {
 	registerJSON(t)
 	registerScripting(t)
 	registerSort(t)
+	registerMulti(t)
+	registerPubSub(t)
+	registerDump(t)
 	return t
 }

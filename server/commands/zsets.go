@@ -235,9 +235,12 @@ func parseLexRange(min, max []byte) (lo, hi zset.LexBound, ok bool) {
 // replies with z's size (the *STORE commands).
 func storeZSet(c *command.Context, dst []byte, z *zset.ZSet) {
 	if z.Len() == 0 {
-		c.DB.Delete(dst)
+		if c.DB.Delete(dst) {
+			c.Notify(command.NotifyGeneric, "del", dst)
+		}
 	} else {
 		c.DB.SetValue(dst, z, 0, false)
+		c.Notify(command.NotifyZSet, c.Name(), dst) // zunionstore, zrangestore...
 	}
 	c.W.Int(int64(z.Len()))
 }
@@ -358,6 +361,13 @@ func zaddGeneric(c *command.Context, flags int) {
 		if added+updated > 0 && found {
 			c.DB.Modified(key)
 		}
+		if added+updated > 0 {
+			if incr {
+				c.Notify(command.NotifyZSet, "zincr", key)
+			} else {
+				c.Notify(command.NotifyZSet, "zadd", key)
+			}
+		}
 	}
 	if incr {
 		if processed > 0 {
@@ -393,8 +403,10 @@ func zremCommand(c *command.Context) {
 		}
 	}
 	if n > 0 {
+		c.Notify(command.NotifyZSet, "zrem", key)
 		if z.Len() == 0 {
 			c.DB.Delete(key)
+			c.Notify(command.NotifyGeneric, "del", key)
 		} else {
 			c.DB.Modified(key)
 		}
@@ -809,8 +821,10 @@ func zremrange(c *command.Context, bounds func(z *zset.ZSet) (int, int)) {
 	lo, hi := bounds(z)
 	n := z.DeleteRange(lo, hi)
 	if n > 0 {
+		c.Notify(command.NotifyZSet, c.Name(), key) // zremrangebyrank...
 		if z.Len() == 0 {
 			c.DB.Delete(key)
+			c.Notify(command.NotifyGeneric, "del", key)
 		} else {
 			c.DB.Modified(key)
 		}
@@ -835,8 +849,14 @@ func popN(c *command.Context, key []byte, z *zset.ZSet, count int64, fromMax boo
 		scores = append(scores, s)
 	}
 	if n > 0 {
+		if fromMax {
+			c.Notify(command.NotifyZSet, "zpopmax", key)
+		} else {
+			c.Notify(command.NotifyZSet, "zpopmin", key)
+		}
 		if z.Len() == 0 {
 			c.DB.Delete(key)
+			c.Notify(command.NotifyGeneric, "del", key)
 		} else {
 			c.DB.Modified(key)
 		}

@@ -27,6 +27,8 @@ type Config struct {
 
 	Dir                      string      // dir
 	DBFilename               string      // dbfilename
+	RDBCompression           bool        // rdbcompression
+	StopWritesOnBgsaveError  bool        // stop-writes-on-bgsave-error
 	Save                     []SavePoint // save
 	AppendOnly               bool        // appendonly
 	AppendFsync              string      // appendfsync: always | everysec | no
@@ -39,8 +41,10 @@ type Config struct {
 	MaxMemory        uint64 // maxmemory, bytes; 0 = no limit
 	MaxMemoryPolicy  string // maxmemory-policy
 	MaxMemorySamples int    // maxmemory-samples
+	LFULogFactor     int    // lfu-log-factor
+	LFUDecayTime     int    // lfu-decay-time, minutes
 
-	NotifyKeyspaceEvents string // notify-keyspace-events, rendered as Redis does ("AKE")
+	NotifyKeyspaceEvents string // notify-keyspace-events, canonical ("AKE"; "AnKE" when 'n' is set too, which CONFIG GET hides)
 
 	LogLevel string // loglevel: debug | verbose | notice | warning
 	LogFile  string // logfile; "" = standard error
@@ -93,6 +97,9 @@ func Default() *Config {
 	c.Bind = []string{"127.0.0.1"}
 	c.Dir = "./data"
 	c.AppendOnly = true
+	// Snapshots are AiKv's own format (see package snapshot), not RDB,
+	// so they do not take Redis's dump.rdb name.
+	c.DBFilename = "dump.aikv"
 	return c
 }
 

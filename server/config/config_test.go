@@ -138,7 +138,7 @@ func TestCanonical(t *testing.T) {
 		{"bind", "a b c d e f g h i j k l m n o p q", "", "Too many bind addresses specified."},
 		{"notify-keyspace-events", "KEA", "AKE", ""},
 		{"notify-keyspace-events", "Ex", "xE", ""},
-		{"notify-keyspace-events", "g$lshzxeKEtmdn", "AKEm", ""},
+		{"notify-keyspace-events", "g$lshzxeKEtmdn", "AnKEm", ""}, // rendered "AKEm" (TestNotifyRender)
 		{"notify-keyspace-events", "Ab", "", "Invalid event class character. Use 'Ag$lshzxeKEtmdn'."},
 		{"shutdown-on-sigterm", "nosave force now", "nosave now force", ""},
 		{"shutdown-on-sigterm", "default save", "save", ""},
@@ -472,5 +472,21 @@ func TestExampleFileLoads(t *testing.T) {
 	}
 	if d := Default(); !reflect.DeepEqual(c, d) {
 		t.Errorf("the example file claims to show the defaults but differs:\n%+v\n%+v", c, d)
+	}
+}
+
+// TestNotifyRender: with every class and 'n' set, the server keeps 'n' but
+// CONFIG GET shows "AKE", as Redis does.
+func TestNotifyRender(t *testing.T) {
+	r := NewRegistry()
+	c := Default()
+	if _, err := r.SetRuntime(c, [][2]string{{"notify-keyspace-events", "KEAn"}}, true); err != nil {
+		t.Fatal(err)
+	}
+	if c.NotifyKeyspaceEvents != "AnKE" {
+		t.Fatalf("stored %q", c.NotifyKeyspaceEvents)
+	}
+	if got := r.Get(c, "notify-keyspace-events"); len(got) != 1 || got[0][1] != "AKE" {
+		t.Fatalf("rendered %q", got)
 	}
 }

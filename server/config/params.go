@@ -78,7 +78,8 @@ func params() []*Param {
 		intP("databases", 1, intMax, 16, immutable, bindInt(func(c *Config) *int { return &c.Databases })),
 		memP("proto-max-bulk-len", 1<<20, longMax, 512<<20, bindInt64(func(c *Config) *int64 { return &c.ProtoMaxBulkLen })),
 		memP("client-query-buffer-limit", 1<<20, longMax, 1<<30, bindInt64(func(c *Config) *int64 { return &c.ClientQueryBufferLimit })),
-		// Enforced for the normal class (server/outbuf.go); stored in Other.
+		// Enforced for the normal class (server/outbuf.go: reply buffers;
+		// server/pubsub.go: outboxes) and the pubsub class.
 		specialP("client-output-buffer-limit", "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
 			parseClientOutputBufferLimit, flags(MultiArg)),
 		mk(&Param{Name: "maxmemory-clients", Kind: MemoryPercent, Min: -100, Max: longMax, Default: "0"}, []opt{unsupported}),
@@ -102,11 +103,11 @@ func params() []*Param {
 		boolP("aof-rewrite-incremental-fsync", true, noEffect),
 		boolP("aof-disable-auto-gc", false, noEffect),
 		boolP("no-appendfsync-on-rewrite", false, noEffect),
-		boolP("rdbcompression", true, noEffect),
+		boolP("rdbcompression", true, bindBool(func(c *Config) *bool { return &c.RDBCompression })),
 		boolP("rdbchecksum", true, immutable, noEffect),
 		boolP("rdb-del-sync-files", false, noEffect),
 		boolP("rdb-save-incremental-fsync", true, noEffect),
-		boolP("stop-writes-on-bgsave-error", true, noEffect),
+		boolP("stop-writes-on-bgsave-error", true, bindBool(func(c *Config) *bool { return &c.StopWritesOnBgsaveError })),
 
 		// Memory and eviction.
 		mk(&Param{Name: "maxmemory", Kind: Memory, Min: 0, UnsignedMax: true, Default: "0"},
@@ -116,8 +117,8 @@ func params() []*Param {
 			bindString(func(c *Config) *string { return &c.MaxMemoryPolicy })),
 		intP("maxmemory-samples", 1, intMax, 5, bindInt(func(c *Config) *int { return &c.MaxMemorySamples })),
 		intP("maxmemory-eviction-tenacity", 0, 100, 10, noEffect),
-		intP("lfu-log-factor", 0, intMax, 10, noEffect),
-		intP("lfu-decay-time", 0, intMax, 1, noEffect),
+		intP("lfu-log-factor", 0, intMax, 10, bindInt(func(c *Config) *int { return &c.LFULogFactor })),
+		intP("lfu-decay-time", 0, intMax, 1, bindInt(func(c *Config) *int { return &c.LFUDecayTime })),
 
 		// Logging and process.
 		enumP("loglevel", []string{"debug", "verbose", "notice", "warning"}, "notice",
@@ -155,8 +156,7 @@ func params() []*Param {
 		intP("latency-monitor-threshold", 0, llongMax, 0, noEffect),
 		boolP("latency-tracking", true, noEffect),
 		specialP("latency-tracking-info-percentiles", "50 99 99.9", parsePercentiles, flags(MultiArg), noEffect),
-		specialP("notify-keyspace-events", "", parseNotifyKeyspaceEvents,
-			bindString(func(c *Config) *string { return &c.NotifyKeyspaceEvents })),
+		specialP("notify-keyspace-events", "", parseNotifyKeyspaceEvents, bindNotify),
 		intP("tracking-table-max-keys", 0, longMax, 1000000, noEffect),
 		intP("busy-reply-threshold", 0, longMax, 5000, aliases("lua-time-limit"),
 			bindInt64(func(c *Config) *int64 { return &c.BusyReplyThreshold })),
@@ -405,8 +405,12 @@ func parseNotifyKeyspaceEvents(v string) (string, error) {
 		all = all && set[notifyClasses[j]]
 	}
 	if all {
-		// Redis's wart, kept: with every class set, 'n' is not rendered.
+		// Redis's wart, kept: with every class set, 'n' is not rendered
+		// (bindNotify drops it); it is stored, as Redis keeps the flag.
 		b.WriteByte('A')
+		if set['n'] {
+			b.WriteByte('n')
+		}
 	} else {
 		for j := 0; j < len(notifyClasses); j++ {
 			if set[notifyClasses[j]] {
@@ -429,6 +433,18 @@ func parseDBFilename(v string) (string, error) {
 		return "", errors.New("dbfilename can't be a path, just a filename")
 	}
 	return v, nil
+}
+
+// bindNotify stores the canonical notify-keyspace-events, which keeps 'n'
+// after 'A', and renders it as Redis does, without the 'n'.
+func bindNotify(p *Param) {
+	p.load = func(c *Config, v string) { c.NotifyKeyspaceEvents = v }
+	p.render = func(c *Config) string {
+		if v := c.NotifyKeyspaceEvents; strings.HasPrefix(v, "An") {
+			return "A" + v[2:]
+		}
+		return c.NotifyKeyspaceEvents
+	}
 }
 
 func parseClientOutputBufferLimit(v string) (string, error) {

@@ -3,7 +3,6 @@ package resp
 import (
 	"errors"
 	"io"
-	"strconv"
 )
 
 // Default limits, as in Redis 7.0.
@@ -237,19 +236,44 @@ func (rd *Reader) parseInline(args [][]byte) ([][]byte, int, error) {
 }
 
 // parseInt parses a decimal int64 the way Redis's string2ll does: no
-// spaces, no leading '+', no leading zeros (except "0").
+// spaces, no leading '+', no leading zeros (except "0"). It is on the
+// hot path of every request, so it parses by hand.
 func parseInt(b []byte) (int64, bool) {
 	if len(b) == 0 || len(b) > 20 {
 		return 0, false
 	}
-	if len(b) > 1 && (b[0] == '0' || (b[0] == '-' && b[1] == '0')) {
+	neg := false
+	if b[0] == '-' {
+		neg = true
+		b = b[1:]
+		if len(b) == 0 {
+			return 0, false
+		}
+	}
+	if len(b) > 1 && b[0] == '0' {
 		return 0, false
 	}
-	n, err := strconv.ParseInt(string(b), 10, 64)
-	if err != nil || b[0] == '+' {
+	var n uint64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		d := uint64(c - '0')
+		if n > (1<<63-d)/10 {
+			return 0, false // beyond int64 (one more is allowed when negative)
+		}
+		n = n*10 + d
+	}
+	if neg {
+		if n == 0 && len(b) == 1 {
+			return 0, false // "-0"
+		}
+		return -int64(n), true
+	}
+	if n > 1<<63-1 {
 		return 0, false
 	}
-	return n, true
+	return int64(n), true
 }
 
 // SplitArgs splits an inline request line like Redis's sdssplitargs:

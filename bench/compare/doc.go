@@ -1,0 +1,24 @@
+// Command compare runs redis-benchmark against a real redis-server and
+// against AiKv, side by side on this machine, and prints a Markdown report:
+// requests/s, the ratio AiKv/Redis and p50/p99 latency per test, the
+// geometric-mean ratio per mode, and memory figures (idle RSS, RSS per
+// idle connection, RSS per key after 1M SETs).
+//
+//	go run ./bench/compare [-quick] [-out FILE] [-aikv BIN] [-persistence off,everysec,...]
+//
+// `make bench-compare` (and `make bench-compare QUICK=1`) is the usual
+// entry point; docs/benchmarks.md explains every column.
+//
+// Invariants the report relies on:
+//   - Both servers run with the same settings (bind 127.0.0.1, save "",
+//     the same appendonly/appendfsync) on free loopback ports, each in its
+//     own temporary directory, and both see the same command sequence, so
+//     their datasets evolve identically.
+//   - Runs alternate between the servers test by test (A B A B …; the
+//     first server flips every round), so machine drift hits both.
+//   - Every process the tool starts is in its own process group and is
+//     killed on exit, on error and on SIGINT/SIGTERM; on Linux the servers
+//     also get SIGKILL if the tool itself dies (Pdeathsig).
+//
+// It needs Linux (/proc/PID/status) for the memory figures.
+package main

@@ -1,0 +1,67 @@
+package list
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/aikv/aikv/datastructs"
+)
+
+// TestSizeTracksElements checks the running byte count against a
+// recount after every kind of mutation.
+func TestSizeTracksElements(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(1, 2))
+	l := New()
+	check := func(op string) {
+		t.Helper()
+		var want int64
+		l.Ascend(0, func(_ int, s string) bool {
+			want += datastructs.AllocSize(len(s))
+			return true
+		})
+		if l.bytes != want {
+			t.Fatalf("after %s: bytes %d, recount %d", op, l.bytes, want)
+		}
+		if l.Size() < want {
+			t.Fatalf("after %s: Size %d below the strings alone (%d)", op, l.Size(), want)
+		}
+	}
+	elem := func() string { return strings.Repeat("x", rnd.IntN(40)) }
+	for i := 0; i < 5000; i++ {
+		switch op := rnd.IntN(8); op {
+		case 0, 1:
+			l.PushBack(elem())
+			check("PushBack")
+		case 2:
+			l.PushFront(elem())
+			check("PushFront")
+		case 3:
+			l.PopFront()
+			l.PopBack()
+			check("Pop")
+		case 4:
+			if l.Len() > 0 {
+				l.Set(rnd.IntN(l.Len()), elem())
+				check("Set")
+			}
+		case 5:
+			l.Insert(rnd.IntN(l.Len()+1), elem())
+			check("Insert")
+		case 6:
+			l.Remove(strings.Repeat("x", rnd.IntN(40)), int64(rnd.IntN(5)-2))
+			check("Remove")
+		case 7:
+			if rnd.IntN(20) == 0 {
+				l.Trim(rnd.IntN(30), rnd.IntN(30))
+				check("Trim")
+			}
+		}
+	}
+	c := l.Copy().(*List)
+	if c.bytes != l.bytes {
+		t.Fatalf("copy bytes %d, want %d", c.bytes, l.bytes)
+	}
+	l.Trim(l.Len(), 0)
+	check("Trim all")
+}

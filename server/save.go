@@ -1,0 +1,467 @@
+package server
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aikv/aikv/datastructs"
+	"github.com/aikv/aikv/datastructs/jsonval"
+	"github.com/aikv/aikv/server/command"
+	"github.com/aikv/aikv/snapshot"
+)
+
+// Snapshots: SAVE, BGSAVE, BGREWRITEAOF, save points, SHUTDOWN SAVE.
+//
+// BGSAVE captures the dataset as of one instant without fork (see
+// datastructs/snapshot.go): under the lock it only starts an epoch and
+// notes the log sequence number; a background goroutine then walks the
+// keyspace in short locked steps, taking the captured entries out and
+// writing them (encode, compress, write) with the lock released. Writes go
+// on meanwhile; a write to a key not yet captured captures its old value
+// first. The file is written to a temporary name, fsynced, renamed and the
+// directory fsynced, so a failed or killed save leaves the previous file
+// intact. With the log on, the snapshot is the log's base (FlagLogBase):
+// BGREWRITEAOF then drops the log records it covers.
+
+// saveKind says why a background save runs.
+type saveKind uint8
+
+const (
+	saveBG      saveKind = iota // BGSAVE or a save point
+	saveRewrite                 // BGREWRITEAOF: also truncate the log
+)
+
+// saveJob is a running background save. pending is filled under s.mu by
+// the capture callback and drained by the job's goroutine.
+type saveJob struct {
+	kind    saveKind
+	seq     uint64
+	started time.Time
+	dirty   int64 // s.ks.Dirty when the save began
+	pending []captured
+	total   int64 // keys written so far (INFO)
+}
+
+type captured struct {
+	db  int
+	key string
+	e   datastructs.Entry
+}
+
+// saveState is the persistence status for INFO, LASTSAVE and MISCONF,
+// guarded by s.mu.
+type saveState struct {
+	job             *saveJob
+	scheduledBG     bool // BGSAVE SCHEDULE waiting for a rewrite
+	scheduledRW     bool // BGREWRITEAOF waiting for a BGSAVE
+	lastSave        time.Time
+	lastBGStatus    error
+	lastBGTime      time.Duration
+	lastRWStatus    error
+	lastRWTime      time.Duration
+	saves, rewrites int64
+	lastSize        int64
+	aofBaseSize     int64
+	done            *sync.Cond // broadcast when a job ends
+}
+
+// snapshotPath is <dir>/<dbfilename>.
+func (s *Server) snapshotPath() string {
+	return filepath.Join(s.cfg.Dir, s.cfg.DBFilename)
+}
+
+// snapshotOptions describes the snapshot to write now. Function
+// libraries are part of the dataset: they travel in the aux section.
+// Caller holds s.mu.
+func (s *Server) snapshotOptions(seq uint64) snapshot.Options {
+	opts := snapshot.Options{
+		Seq:           seq,
+		Databases:     s.ks.NumDBs(),
+		NoCompression: !s.cfg.RDBCompression,
+		Codecs:        []snapshot.Codec{jsonval.SnapshotCodec{}},
+		LogBase:       s.persist.log != nil,
+	}
+	if s.scripts != nil && s.scripts.NumLibraries() > 0 {
+		opts.Aux = map[string][]byte{auxFunctions: s.scripts.FunctionDump()}
+	}
+	return opts
+}
+
+// auxFunctions names the FUNCTION DUMP payload in a snapshot's aux section.
+const auxFunctions = "functions"
+
+// logSeqLocked commits the current batch's effects so far and returns the
+// log sequence number the dataset now reflects (0 without a log). Caller
+// holds s.mu.
+func (s *Server) logSeqLocked() uint64 {
+	if s.persist.log == nil {
+		return 0
+	}
+	s.commitEffects()
+	if s.persist.aof != nil {
+		return s.persist.aof.LastSeq()
+	}
+	return 0
+}
+
+// ErrSaveInProgress and friends carry Redis's reply texts.
+var (
+	errBGSaveInProgress = errors.New("ERR Background save already in progress")
+	errRewriteRunning   = errors.New("ERR Background append only file rewriting already in progress")
+	errChildActive      = errors.New("ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.")
+)
+
+// startBGSaveLocked begins a background save. Caller holds s.mu.
+func (s *Server) startBGSaveLocked(kind saveKind) {
+	job := &saveJob{kind: kind, seq: s.logSeqLocked(), started: time.Now(), dirty: s.ks.Dirty}
+	s.save.job = job
+	s.ks.BeginSnapshot(func(db int, key string, e datastructs.Entry) {
+		job.pending = append(job.pending, captured{db, key, e})
+	})
+	opts := s.snapshotOptions(job.seq)
+	path := s.snapshotPath()
+	s.bgWG.Add(1)
+	go func() {
+		defer s.bgWG.Done()
+		info, err := s.runBGSave(job, path, opts)
+		s.finishBGSave(job, info, err)
+	}()
+}
+
+// runBGSave is the save goroutine: walk, drain, write. It holds s.mu only
+// for the walker's steps.
+func (s *Server) runBGSave(job *saveJob, path string, opts snapshot.Options) (snapshot.Info, error) {
+	tmp := fmt.Sprintf("%s.tmp-%d", path, os.Getpid())
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+	if err != nil {
+		s.abortSnapshot()
+		return snapshot.Info{}, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	bw := bufio.NewWriterSize(f, 256<<10)
+	w, err := snapshot.NewWriter(bw, opts)
+	if err != nil {
+		s.abortSnapshot()
+		return snapshot.Info{}, err
+	}
+	write := func(batch []captured) error {
+		for i := range batch {
+			if err := w.Add(batch[i].db, batch[i].key, &batch[i].e); err != nil {
+				return err
+			}
+		}
+		job.total += int64(len(batch))
+		return nil
+	}
+	for db := 0; db < opts.Databases; db++ {
+		var cursor uint64
+		for {
+			s.mu.Lock()
+			cursor = s.ks.DB(db).SnapshotStep(cursor, 512)
+			batch := job.pending
+			job.pending = nil
+			s.mu.Unlock()
+			if err := write(batch); err != nil {
+				s.abortSnapshot()
+				return snapshot.Info{}, err
+			}
+			if cursor == 0 {
+				break
+			}
+		}
+	}
+	s.mu.Lock()
+	s.ks.EndSnapshot()
+	batch := job.pending
+	job.pending = nil
+	s.mu.Unlock()
+	if err := write(batch); err != nil {
+		return snapshot.Info{}, err
+	}
+	if err := w.Close(); err != nil {
+		return snapshot.Info{}, err
+	}
+	if err := bw.Flush(); err != nil {
+		return snapshot.Info{}, err
+	}
+	if err := f.Sync(); err != nil {
+		return snapshot.Info{}, fmt.Errorf("fsync %s: %w", tmp, err)
+	}
+	if err := f.Close(); err != nil {
+		return snapshot.Info{}, err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return snapshot.Info{}, err
+	}
+	ok = true
+	if err := syncDir(filepath.Dir(path)); err != nil {
+		return snapshot.Info{}, err
+	}
+	return w.Info(), nil
+}
+
+func (s *Server) abortSnapshot() {
+	s.mu.Lock()
+	s.ks.EndSnapshot()
+	if s.save.job != nil {
+		s.save.job.pending = nil
+	}
+	s.mu.Unlock()
+}
+
+// finishBGSave records the outcome; for a rewrite it drops the log
+// records the new base covers.
+func (s *Server) finishBGSave(job *saveJob, info snapshot.Info, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.save.job = nil
+	took := time.Since(job.started)
+	if err == nil && job.kind == saveRewrite && s.persist.aof != nil {
+		// The base is durable: records up to job.seq are redundant.
+		err = s.persist.aof.TruncateFront(job.seq + 1)
+		if err == nil {
+			s.save.aofBaseSize = s.persist.aof.Stats().CurrentSize
+		}
+	}
+	if job.kind == saveRewrite {
+		s.save.lastRWStatus, s.save.lastRWTime = err, took
+		if err == nil {
+			s.save.rewrites++
+		}
+	}
+	s.save.lastBGStatus, s.save.lastBGTime = err, took
+	if err != nil {
+		s.log.Error("background save failed", "err", err)
+	} else {
+		s.save.saves++
+		s.save.lastSave = time.Now()
+		s.save.lastSize = info.Size
+		s.ks.Dirty -= job.dirty
+		if s.ks.Dirty < 0 {
+			s.ks.Dirty = 0
+		}
+		s.log.Info("background saving terminated with success", "keys", info.TotalKeys(), "bytes", info.Size, "seconds", took.Seconds())
+	}
+	// Run what was scheduled behind this job.
+	if s.closing.Load() {
+		s.save.done.Broadcast()
+		return
+	}
+	switch {
+	case s.save.scheduledRW:
+		s.save.scheduledRW = false
+		s.startBGSaveLocked(saveRewrite)
+	case s.save.scheduledBG:
+		s.save.scheduledBG = false
+		s.startBGSaveLocked(saveBG)
+	}
+	s.save.done.Broadcast()
+}
+
+// saveSyncLocked is SAVE: the whole snapshot written while holding the
+// lock, as Redis's SAVE blocks the server. Caller holds s.mu.
+func (s *Server) saveSyncLocked() error {
+	start := time.Now()
+	info, err := snapshot.Save(s.snapshotPath(), snapshot.KeyspaceSource(s.ks), s.snapshotOptions(s.logSeqLocked()))
+	if err != nil {
+		s.save.lastBGStatus = err
+		s.log.Error("SAVE failed", "err", err)
+		return err
+	}
+	s.save.saves++
+	s.save.lastSave = time.Now()
+	s.save.lastSize = info.Size
+	s.ks.Dirty = 0
+	s.save.lastBGStatus = nil
+	s.log.Info("DB saved on disk", "keys", info.TotalKeys(), "bytes", info.Size, "seconds", time.Since(start).Seconds())
+	return nil
+}
+
+// waitSaveLocked waits for a running background save to end. Caller
+// holds s.mu (released while waiting).
+func (s *Server) waitSaveLocked() {
+	for s.save.job != nil {
+		s.save.done.Wait()
+	}
+}
+
+// bgsaveMisconfLocked returns the MISCONF text when writes must stop
+// because the last background save failed, or "".
+func (s *Server) bgsaveMisconfLocked() string {
+	if s.save.lastBGStatus == nil || !s.cfg.StopWritesOnBgsaveError || len(s.cfg.Save) == 0 {
+		return ""
+	}
+	return "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. " +
+		"Commands that may modify the data set are disabled, because this instance is configured to report " +
+		"errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check " +
+		"the Redis logs for details about the RDB error."
+}
+
+// savePointDueLocked reports whether a configured save point is reached
+// (cron). Caller holds s.mu.
+func (s *Server) savePointDueLocked(now time.Time) bool {
+	if s.save.job != nil || s.ks.Loading {
+		return false
+	}
+	last := s.save.lastSave
+	if last.IsZero() {
+		last = s.started
+	}
+	// After a failed save, retry no sooner than 5 seconds, as Redis.
+	if s.save.lastBGStatus != nil && now.Sub(last) < 5*time.Second {
+		return false
+	}
+	for _, sp := range s.cfg.Save {
+		if s.ks.Dirty >= sp.Changes && now.Sub(last) >= time.Duration(sp.Seconds)*time.Second {
+			return true
+		}
+	}
+	return false
+}
+
+// rewriteDueLocked reports whether the log grew enough for an automatic
+// BGREWRITEAOF (auto-aof-rewrite-percentage / -min-size).
+func (s *Server) rewriteDueLocked() bool {
+	if s.save.job != nil || s.persist.aof == nil || s.cfg.AutoAOFRewritePercentage <= 0 || s.ks.Loading {
+		return false
+	}
+	cur := s.persist.aof.Stats().CurrentSize
+	if cur < s.cfg.AutoAOFRewriteMinSize {
+		return false
+	}
+	base := s.save.aofBaseSize
+	if base <= 0 {
+		base = 1
+	}
+	return (cur-base)*100/base >= int64(s.cfg.AutoAOFRewritePercentage)
+}
+
+// saveCronLocked starts saves due by configuration. Caller holds s.mu.
+func (s *Server) saveCronLocked() {
+	now := time.Now()
+	switch {
+	case s.savePointDueLocked(now):
+		s.log.Info("save point reached, saving", "changes", s.ks.Dirty)
+		s.startBGSaveLocked(saveBG)
+	case s.rewriteDueLocked():
+		s.log.Info("starting automatic rewriting of the append only file")
+		s.startBGSaveLocked(saveRewrite)
+	}
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// infoRDB renders the rdb_* fields of INFO persistence.
+func (s *Server) infoRDB(b *strings.Builder) {
+	field(b, "rdb_changes_since_last_save", s.ks.Dirty)
+	field(b, "rdb_bgsave_in_progress", boolInt(s.save.job != nil))
+	last := s.save.lastSave
+	if last.IsZero() {
+		last = s.started
+	}
+	field(b, "rdb_last_save_time", last.Unix())
+	status := "ok"
+	if s.save.lastBGStatus != nil {
+		status = "err"
+	}
+	field(b, "rdb_last_bgsave_status", status)
+	lastTime := int64(-1)
+	if s.save.saves > 0 || s.save.lastBGStatus != nil {
+		lastTime = int64(s.save.lastBGTime / time.Second)
+	}
+	field(b, "rdb_last_bgsave_time_sec", lastTime)
+	cur := int64(-1)
+	if s.save.job != nil {
+		cur = int64(time.Since(s.save.job.started) / time.Second)
+	}
+	field(b, "rdb_current_bgsave_time_sec", cur)
+	field(b, "rdb_saves", s.save.saves)
+	field(b, "rdb_last_cow_size", 0)
+	field(b, "rdb_last_load_keys_expired", 0)
+	field(b, "rdb_last_load_keys_loaded", s.persist.snapshotKeys)
+	field(b, "aikv_snapshot_size", s.save.lastSize)
+}
+
+// Save implements command.Server (SAVE).
+func (s *Server) Save() error {
+	if s.save.job != nil {
+		return errBGSaveInProgress
+	}
+	if err := s.saveSyncLocked(); err != nil {
+		return fmt.Errorf("ERR %v", err)
+	}
+	return nil
+}
+
+// BGSave implements command.Server (BGSAVE [SCHEDULE]).
+func (s *Server) BGSave(schedule bool) (string, error) {
+	if job := s.save.job; job != nil {
+		if job.kind == saveBG {
+			return "", errBGSaveInProgress
+		}
+		if !schedule {
+			return "", errChildActive
+		}
+		s.save.scheduledBG = true
+		return "Background saving scheduled", nil
+	}
+	s.startBGSaveLocked(saveBG)
+	return "Background saving started", nil
+}
+
+// BGRewriteAOF implements command.Server (BGREWRITEAOF).
+func (s *Server) BGRewriteAOF() (string, error) {
+	if job := s.save.job; job != nil {
+		if job.kind == saveRewrite {
+			return "", errRewriteRunning
+		}
+		s.save.scheduledRW = true
+		return "Background append only file rewriting scheduled", nil
+	}
+	s.startBGSaveLocked(saveRewrite)
+	return "Background append only file rewriting started", nil
+}
+
+// LastSave implements command.Server (LASTSAVE).
+func (s *Server) LastSave() int64 {
+	if s.save.lastSave.IsZero() {
+		return s.started.Unix()
+	}
+	return s.save.lastSave.Unix()
+}
+
+// shutdownSave saves a snapshot on shutdown when SHUTDOWN SAVE asked for
+// it, or by default when save points are configured (as Redis does on
+// SHUTDOWN and SIGTERM), unless SHUTDOWN NOSAVE.
+func (s *Server) shutdownSave() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	want := s.shutdownMode == command.ShutdownSave ||
+		(s.shutdownMode == command.ShutdownDefault && len(s.cfg.Save) > 0)
+	if !want || s.ks.Loading {
+		return
+	}
+	s.waitSaveLocked()
+	if err := s.saveSyncLocked(); err != nil {
+		s.log.Error("saving on shutdown failed", "err", err)
+	}
+}

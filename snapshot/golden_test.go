@@ -1,0 +1,232 @@
+package snapshot
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/aikv/aikv/datastructs"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/v1.snap")
+
+const goldenPath = "testdata/v1.snap"
+
+// goldenFile writes the fillSmall dataset with fixed header fields, keys
+// in sorted order, and the writer's limits shrunk so the small fixture
+// still has several blocks and continuation records of every type.
+func goldenFile(t testing.TB) ([]byte, *datastructs.Keyspace) {
+	t.Helper()
+	defer func(bt, cb, ce int) { blockTarget, chunkBytes, chunkElems = bt, cb, ce }(blockTarget, chunkBytes, chunkElems)
+	blockTarget, chunkBytes, chunkElems = 700, 300, 8
+	ks := newKS(baseTime)
+	fillSmall(ks)
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf, Options{Seq: 4242, Created: time.UnixMilli(baseTime), Codecs: []Codec{fakeCodec{}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for db := 0; db < ks.NumDBs(); db++ {
+		var keys []string
+		ks.DB(db).Range(func(k string, _ *datastructs.Entry) bool { keys = append(keys, k); return true })
+		slices.Sort(keys)
+		for _, k := range keys {
+			if err := w.Add(db, k, ks.DB(db).Peek(k)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes(), ks
+}
+
+// recordDump lists a file's keys as text, one line per key with its
+// record count; the elements of sets and hashes are sorted (table order
+// is random), so two files compare independently of hash seeds and of the
+// compressor's output bytes.
+func recordDump(t testing.TB, data []byte) []string {
+	t.Helper()
+	r, err := NewReader(bytes.NewReader(data), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	h := r.Header()
+	out := []string{fmt.Sprintf("header v%d flags %#x dbs %d created %d seq %d", h.Version, h.Flags, h.Databases, h.Created.UnixMilli(), h.Seq)}
+	var line string
+	var elems []string
+	var str, blob string
+	var scores []float64
+	n := 0
+	for {
+		rec, err := r.NextRecord()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec.First {
+			line = fmt.Sprintf("%d %q %v %d", rec.DB, rec.Key, rec.Tag, rec.ExpireAt)
+			elems, scores, str, blob, n = nil, nil, "", "", 0
+		}
+		n++
+		str += rec.Str
+		blob += string(rec.Blob)
+		scores = append(scores, rec.Scores...)
+		if rec.Tag == TagHash {
+			for i := 0; i < len(rec.Elems); i += 2 {
+				elems = append(elems, rec.Elems[i]+"="+rec.Elems[i+1])
+			}
+		} else {
+			elems = append(elems, rec.Elems...)
+		}
+		if !rec.More {
+			if rec.Tag == TagSet || rec.Tag == TagHash {
+				slices.Sort(elems)
+			}
+			out = append(out, fmt.Sprintf("%s records=%d %q %q %v %q", line, n, str, elems, scores, blob))
+		}
+	}
+	info := r.Info()
+	return append(out, fmt.Sprintf("keys %v records %d", info.Keys, info.Records))
+}
+
+// TestGolden pins format version 1: the fixture must load into the
+// dataset it was made from, and today's writer must produce the same
+// records. Run with -update only for a deliberate format change (which
+// also bumps Version and keeps a reader for the old one).
+func TestGolden(t *testing.T) {
+	data, ks := goldenFile(t)
+	if *update {
+		if err := os.WriteFile(goldenPath, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fixture, err := os.ReadFile(goldenPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := newKS(baseTime + 1_000_000)
+	r, err := NewReader(bytes.NewReader(fixture), Options{Codecs: []Codec{fakeCodec{}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := r.Load(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	equalKS(t, ks, dst)
+	if info.Seq != 4242 || info.Created.UnixMilli() != baseTime || info.Version != 1 {
+		t.Fatalf("header %+v", info.Header)
+	}
+	if want, got := recordDump(t, data), recordDump(t, fixture); !slices.Equal(want, got) {
+		for i := range min(len(want), len(got)) {
+			if want[i] != got[i] {
+				t.Fatalf("record %d differs from the fixture:\n got %.200s\nwant %.200s", i, got[i], want[i])
+			}
+		}
+		t.Fatalf("%d records, fixture has %d", len(want), len(got))
+	}
+}
+
+func FuzzReader(f *testing.F) {
+	golden, err := os.ReadFile(goldenPath)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(golden)
+	f.Add(smallFile(f))
+	ks := newKS(baseTime)
+	ks.DB(0).SetString(b("k"), b("v"), 5, false)
+	for _, nocomp := range []bool{false, true} {
+		var buf bytes.Buffer
+		if _, err := Write(&buf, KeyspaceSource(ks), Options{NoCompression: nocomp, Databases: 1}); err != nil {
+			f.Fatal(err)
+		}
+		f.Add(buf.Bytes())
+	}
+	f.Add([]byte(Magic))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := NewReader(bytes.NewReader(data), Options{Codecs: []Codec{fakeCodec{}}})
+		if err != nil {
+			return
+		}
+		defer r.Close()
+		for {
+			_, err := r.Next()
+			if err == io.EOF {
+				return
+			}
+			if err != nil && !errors.Is(err, ErrUnknownType) {
+				if !errors.Is(err, ErrCorrupt) {
+					t.Fatalf("error without ErrCorrupt: %v", err)
+				}
+				return
+			}
+		}
+	})
+}
+
+type runtimeMem struct{ total uint64 }
+
+func (m *runtimeMem) read() {
+	var s runtime.MemStats
+	runtime.ReadMemStats(&s)
+	m.total = s.TotalAlloc
+}
+
+// benchKS holds n small string keys like those of the Redis comparison
+// in the package report: "key:%07d" -> a 20-byte value.
+func benchKS(n int) *datastructs.Keyspace {
+	ks := datastructs.New(datastructs.Options{})
+	db := ks.DB(0)
+	for i := 0; i < n; i++ {
+		db.SetString([]byte(fmt.Sprintf("key:%07d", i)), []byte(fmt.Sprintf("value:%014d", i*7919%1000003)), 0, false)
+	}
+	return ks
+}
+
+const benchKeys = 1_000_000
+
+func BenchmarkWrite1M(b *testing.B) {
+	ks := benchKS(benchKeys)
+	path := filepath.Join(b.TempDir(), "bench.aikv")
+	var info Info
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		var err error
+		if info, err = Save(path, KeyspaceSource(ks), Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(benchKeys)*float64(b.N)/b.Elapsed().Seconds(), "keys/s")
+	b.ReportMetric(float64(info.Size)/benchKeys, "bytes/key")
+}
+
+func BenchmarkLoad1M(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "bench.aikv")
+	info, err := Save(path, KeyspaceSource(benchKS(benchKeys)), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		ks := datastructs.New(datastructs.Options{})
+		if _, err := Load(path, ks, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(benchKeys)*float64(b.N)/b.Elapsed().Seconds(), "keys/s")
+	b.ReportMetric(float64(info.Size)/benchKeys, "bytes/key")
+}

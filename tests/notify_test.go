@@ -1,0 +1,106 @@
+package tests
+
+import (
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestNotifyDifferential runs every testdata/notify/*.txt script on AiKv
+// and real Redis with notify-keyspace-events KEAn while a third connection
+// is subscribed to __key*__:*, and compares the notification streams
+// (channel and message of every pmessage, in order) and the replies.
+// A line "SLEEP <ms>" pauses the script (for expirations).
+func TestNotifyDifferential(t *testing.T) {
+	files, err := filepath.Glob("testdata/notify/*.txt")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no scripts found: %v", err)
+	}
+	redis := StartRedis(t)
+	aikv := StartServer(t, Options{Args: []string{"--appendonly", "no"}})
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".txt")
+		t.Run(name, func(t *testing.T) {
+			lines := parseScript(t, f)
+			got := notificationStream(t, aikv, lines)
+			want := notificationStream(t, redis, lines)
+			for i := 0; i < max(len(got), len(want)); i++ {
+				var g, w string
+				if i < len(got) {
+					g = got[i]
+				}
+				if i < len(want) {
+					w = want[i]
+				}
+				if g != w {
+					t.Errorf("%s: stream differs at %d:\n  aikv:  %s\n  redis: %s", f, i, g, w)
+					for j := max(0, i-5); j < min(i+5, len(want)); j++ {
+						t.Logf("redis[%d] %s", j, want[j])
+					}
+					for j := max(0, i-5); j < min(i+5, len(got)); j++ {
+						t.Logf("aikv[%d] %s", j, got[j])
+					}
+					return
+				}
+			}
+		})
+	}
+}
+
+// notificationStream runs lines on h and returns, interleaved in order,
+// "> reply" for each command and "channel message" for each
+// notification received before the next command's reply.
+func notificationStream(t *testing.T, h *Handle, lines []scriptLine) []string {
+	t.Helper()
+	cmd, sub := h.Raw(t), h.Raw(t)
+	cmd.Do("FLUSHALL")
+	cmd.Do("SELECT", "9")
+	cmd.Do("FLUSHALL")
+	cmd.Do("SELECT", "0")
+	if r := cmd.Do("CONFIG", "SET", "notify-keyspace-events", "KEAn"); r.IsError() {
+		t.Fatal(r)
+	}
+	defer cmd.Do("CONFIG", "SET", "notify-keyspace-events", "")
+	if r := sub.Do("PSUBSCRIBE", "__key*__:*"); r.IsError() {
+		t.Fatal(r)
+	}
+	var out []string
+	// sync publishes a marker and collects notifications up to it: the
+	// subscriber then has everything the previous commands emitted.
+	n := 0
+	sync := func() {
+		n++
+		marker := "__keyspace@0__:~marker" + strconv.Itoa(n)
+		cmd.Do("PUBLISH", marker, "m")
+		for {
+			r := sub.Read()
+			if len(r.Elems) != 4 {
+				t.Fatalf("unexpected %s", r)
+			}
+			if r.Elems[2].Str == marker {
+				return
+			}
+			out = append(out, r.Elems[2].Str+" "+r.Elems[3].Str)
+		}
+	}
+	for _, l := range lines {
+		if strings.EqualFold(l.args[0], "sleep") {
+			ms, _ := strconv.Atoi(l.args[1])
+			time.Sleep(time.Duration(ms) * time.Millisecond)
+			continue
+		}
+		r := cmd.Do(l.args...)
+		sync()
+		rs := r.String()
+		switch {
+		case l.skipReply || l.shapeOnly:
+			rs = r.Shape()
+		case l.sortReply:
+			rs = r.Sorted().String()
+		}
+		out = append(out, "> "+l.text+" -> "+rs)
+	}
+	return out
+}
