@@ -81,9 +81,19 @@ func (s *Server) KeyModified(db int, key string) {
 }
 
 func copyArgs(args [][]byte) [][]byte {
+	n := 0
+	for _, a := range args {
+		n += len(a)
+	}
+	// One backing array, allocated even when n is 0: an empty argument
+	// must stay non-nil ("" is a key; handlers tell nil from empty, e.g.
+	// ZINTERSTORE's destination).
+	buf := make([]byte, 0, n)
 	out := make([][]byte, len(args))
 	for i, a := range args {
-		out[i] = append([]byte(nil), a...)
+		start := len(buf)
+		buf = append(buf, a...)
+		out[i] = buf[start:len(buf):len(buf)]
 	}
 	return out
 }

@@ -143,7 +143,9 @@ func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) *command.S
 	}
 	if c.client.PubSub && c.client.Proto == 2 && !allowedWhileSubscribed(run) {
 		run.Stats.RejectedCalls++
-		c.w.Error("ERR Can't execute '" + run.Name + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
+		// Through reject: a refused EXEC replies EXECABORT, as Redis's
+		// rejectCommandFormat does.
+		s.reject(c, run, "ERR Can't execute '"+run.Name+"': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
 		return nil
 	}
 	if s.ks.Loading && !run.Flags.Has(command.Loading) {

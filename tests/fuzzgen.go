@@ -39,6 +39,8 @@ const (
 // fuzzGen generates command lines.
 type fuzzGen struct {
 	r *rand.Rand
+	// inMulti counts the commands still to queue in an open MULTI.
+	inMulti int
 }
 
 func newFuzzGen(seed uint64) *fuzzGen {
@@ -678,6 +680,36 @@ var fuzzCommands = map[string]fuzzCommand{
 		return cat("ZRANDMEMBER", g.key(), g.opt(60, g.randCount(), g.opt(40, "WITHSCORES")))
 	}, mode: cmpRandom},
 
+	// Transactions: MULTI opens a transaction that next() fills with a few
+	// exactly-compared commands and closes with EXEC or DISCARD.
+	"multi":   {gen: func(g *fuzzGen) []string { g.inMulti = 1 + g.n(5); return cat("MULTI") }},
+	"exec":    {gen: func(g *fuzzGen) []string { return cat("EXEC") }},
+	"discard": {gen: func(g *fuzzGen) []string { return cat("DISCARD") }},
+	"watch":   {gen: func(g *fuzzGen) []string { return cat("WATCH", g.keys(1, 3)) }},
+	"unwatch": {gen: func(g *fuzzGen) []string { return cat("UNWATCH") }},
+
+	// Pub/sub. Subscriptions take one channel each (one reply frame) and
+	// never one that anything publishes to (no message frames), so each
+	// command gets exactly one reply; in RESP2 a subscribed connection
+	// gets Redis's "only ... allowed in this context" errors meanwhile.
+	"publish":         {gen: func(g *fuzzGen) []string { return cat("PUBLISH", g.pick("pub:x", "pub:y"), g.value()) }},
+	"spublish":        {gen: func(g *fuzzGen) []string { return cat("SPUBLISH", g.pick("spub:x", "spub:y"), g.value()) }},
+	"subscribe":       {gen: func(g *fuzzGen) []string { return cat("SUBSCRIBE", g.pick("sub:a", "sub:b")) }},
+	"psubscribe":      {gen: func(g *fuzzGen) []string { return cat("PSUBSCRIBE", g.pick("sub:*", "sub:[ab]")) }},
+	"ssubscribe":      {gen: func(g *fuzzGen) []string { return cat("SSUBSCRIBE", g.pick("ssub:a", "ssub:b")) }},
+	"unsubscribe":     {gen: func(g *fuzzGen) []string { return cat("UNSUBSCRIBE", g.pick("sub:a", "sub:b", "sub:c")) }},
+	"punsubscribe":    {gen: func(g *fuzzGen) []string { return cat("PUNSUBSCRIBE", g.pick("sub:*", "sub:[ab]", "x*")) }},
+	"sunsubscribe":    {gen: func(g *fuzzGen) []string { return cat("SUNSUBSCRIBE", g.pick("ssub:a", "ssub:b", "ssub:c")) }},
+	"pubsub|channels": {gen: func(g *fuzzGen) []string { return cat("PUBSUB", "CHANNELS", g.opt(50, g.pick("sub:*", "*", "x"))) }, mode: cmpSort},
+	"pubsub|numpat":   {gen: func(g *fuzzGen) []string { return cat("PUBSUB", "NUMPAT") }},
+	"pubsub|numsub":   {gen: func(g *fuzzGen) []string { return cat("PUBSUB", "NUMSUB", g.pick("sub:a", "sub:b", "x")) }},
+	"pubsub|shardchannels": {gen: func(g *fuzzGen) []string {
+		return cat("PUBSUB", "SHARDCHANNELS", g.opt(50, g.pick("ssub:*", "*")))
+	}, mode: cmpSort},
+	"pubsub|shardnumsub": {gen: func(g *fuzzGen) []string { return cat("PUBSUB", "SHARDNUMSUB", g.pick("ssub:a", "x")) }},
+	// AiKv writes its own RDB payloads (encodings, no LZF): shape only.
+	"dump": {gen: func(g *fuzzGen) []string { return cat("DUMP", g.key()) }, mode: cmpShape},
+
 	// Connection and scripting.
 	"ping":           {gen: func(g *fuzzGen) []string { return cat("PING", g.opt(50, g.value())) }},
 	"echo":           {gen: func(g *fuzzGen) []string { return cat("ECHO", g.value()) }},
@@ -738,95 +770,74 @@ var fuzzCommands = map[string]fuzzCommand{
 
 // fuzzExcluded lists the shared commands the fuzzer does not send, and why.
 var fuzzExcluded = map[string]string{
-	// Merged after the fuzzer was written; covered by their own
-	// differential scripts and e2e tests instead.
-	"bgrewriteaof":         "writes files; tests/snapshot_test.go",
-	"bgsave":               "writes files; tests/snapshot_test.go",
-	"save":                 "writes files; tests/snapshot_test.go",
-	"lastsave":             "wall-clock time",
-	"dump":                 "payload bytes; tests/testdata/dump.txt and tests/rdb_test.go",
-	"restore":              "payload bytes; tests/testdata/dump.txt and tests/rdb_test.go",
-	"migrate":              "needs a second server; tests/rdb_test.go",
-	"multi":                "connection state; tests/testdata/multi.txt",
-	"exec":                 "connection state; tests/testdata/multi.txt",
-	"discard":              "connection state; tests/testdata/multi.txt",
-	"watch":                "connection state; tests/testdata/multi.txt",
-	"unwatch":              "connection state; tests/testdata/multi.txt",
-	"subscribe":            "subscribed mode; tests/testdata/pubsub.txt",
-	"unsubscribe":          "subscribed mode; tests/testdata/pubsub.txt",
-	"psubscribe":           "subscribed mode; tests/testdata/pubsub.txt",
-	"punsubscribe":         "subscribed mode; tests/testdata/pubsub.txt",
-	"ssubscribe":           "subscribed mode; tests/testdata/pubsub.txt",
-	"sunsubscribe":         "subscribed mode; tests/testdata/pubsub.txt",
-	"publish":              "receiver counts depend on other clients; tests/testdata/pubsub.txt",
-	"spublish":             "receiver counts depend on other clients; tests/testdata/pubsub.txt",
-	"pubsub":               "container",
-	"pubsub|channels":      "depends on other clients; tests/testdata/pubsub.txt",
-	"pubsub|numsub":        "depends on other clients; tests/testdata/pubsub.txt",
-	"pubsub|numpat":        "depends on other clients; tests/testdata/pubsub.txt",
-	"pubsub|shardchannels": "depends on other clients; tests/testdata/pubsub.txt",
-	"pubsub|shardnumsub":   "depends on other clients; tests/testdata/pubsub.txt",
-	"pubsub|help":          "help text differs by design",
-	"client|tracking":      "connection state; tests/testdata/tracking.txt",
-	"client|caching":       "connection state; tests/testdata/tracking.txt",
-	"client|getredir":      "connection state; tests/testdata/tracking.txt",
-	"client|trackinginfo":  "connection state; tests/testdata/tracking.txt",
-	"client":               "container",
-	"client|help":          "help text differs by design (AiKv lists what it implements)",
-	"client|info":          "per-connection state (addresses, ages, memory)",
-	"client|list":          "per-connection state (addresses, ages, memory)",
-	"client|kill":          "kills connections",
-	"client|no-evict":      "admin state, tested in admin tests",
-	"client|pause":         "stops the server serving",
-	"client|unpause":       "pairs with CLIENT PAUSE",
-	"client|reply":         "turns replies off: the comparison needs them",
-	"client|unblock":       "needs a blocked client",
-	"command":              "the full table differs (AiKv has JSON.*)",
-	"command|count":        "the full table differs (AiKv has JSON.*)",
-	"command|docs":         "documentation text",
-	"command|list":         "the full table differs (AiKv has JSON.*)",
-	"command|help":         "help text",
-	"config":               "container",
-	"config|get":           "server-specific values (dir, port); tested in config tests",
-	"config|set":           "changes server behaviour; tested in config tests",
-	"config|help":          "help text",
-	"config|resetstat":     "statistics",
-	"config|rewrite":       "writes files",
-	"debug":                "server internals",
-	"function":             "container",
-	"function|help":        "help text",
-	"function|kill":        "needs a running function",
-	"function|restore":     "payload comes from FUNCTION DUMP; tested in scripting tests",
-	"function|stats":       "engine statistics",
-	"hello":                "server identity (version, id)",
-	"info":                 "server statistics",
-	"latency":              "container",
-	"latency|help":         "help text",
-	"latency|history":      "timing",
-	"latency|latest":       "timing",
-	"latency|reset":        "timing",
-	"memory":               "container",
-	"memory|doctor":        "memory layout differs by design",
-	"memory|help":          "help text",
-	"memory|malloc-stats":  "memory layout differs by design",
-	"memory|purge":         "memory layout differs by design",
-	"memory|stats":         "memory layout differs by design",
-	"memory|usage":         "memory layout differs by design",
-	"monitor":              "changes the connection into a feed",
-	"object":               "container",
-	"object|help":          "help text",
-	"quit":                 "closes the connection",
-	"reset":                "resets the connection (tested in conn tests)",
-	"script":               "container",
-	"script|help":          "help text",
-	"script|kill":          "needs a running script",
-	"shutdown":             "stops the server",
-	"slowlog":              "container",
-	"slowlog|get":          "timing",
-	"slowlog|help":         "help text",
-	"slowlog|len":          "timing",
-	"slowlog|reset":        "timing",
-	"time":                 "clock",
+	"bgrewriteaof":        "background persistence; tested in persistence tests",
+	"bgsave":              "background persistence; tested in snapshot tests",
+	"save":                "writes files; tested in snapshot tests",
+	"lastsave":            "clock",
+	"restore":             "needs a DUMP payload; tested in RDB tests",
+	"migrate":             "network",
+	"client|caching":      "client-side caching state; tested in tracking scripts",
+	"client|getredir":     "client-side caching state; tested in tracking scripts",
+	"client|tracking":     "client-side caching state; tested in tracking scripts",
+	"client|trackinginfo": "client-side caching state; tested in tracking scripts",
+	"pubsub":              "container",
+	"pubsub|help":         "help text",
+	"client":              "container",
+	"client|help":         "help text differs by design (AiKv lists what it implements)",
+	"client|info":         "per-connection state (addresses, ages, memory)",
+	"client|list":         "per-connection state (addresses, ages, memory)",
+	"client|kill":         "kills connections",
+	"client|no-evict":     "admin state, tested in admin tests",
+	"client|pause":        "stops the server serving",
+	"client|unpause":      "pairs with CLIENT PAUSE",
+	"client|reply":        "turns replies off: the comparison needs them",
+	"client|unblock":      "needs a blocked client",
+	"command":             "the full table differs (AiKv has JSON.*)",
+	"command|count":       "the full table differs (AiKv has JSON.*)",
+	"command|docs":        "documentation text",
+	"command|list":        "the full table differs (AiKv has JSON.*)",
+	"command|help":        "help text",
+	"config":              "container",
+	"config|get":          "server-specific values (dir, port); tested in config tests",
+	"config|set":          "changes server behaviour; tested in config tests",
+	"config|help":         "help text",
+	"config|resetstat":    "statistics",
+	"config|rewrite":      "writes files",
+	"debug":               "server internals",
+	"function":            "container",
+	"function|help":       "help text",
+	"function|kill":       "needs a running function",
+	"function|restore":    "payload comes from FUNCTION DUMP; tested in scripting tests",
+	"function|stats":      "engine statistics",
+	"hello":               "server identity (version, id)",
+	"info":                "server statistics",
+	"latency":             "container",
+	"latency|help":        "help text",
+	"latency|history":     "timing",
+	"latency|latest":      "timing",
+	"latency|reset":       "timing",
+	"memory":              "container",
+	"memory|doctor":       "memory layout differs by design",
+	"memory|help":         "help text",
+	"memory|malloc-stats": "memory layout differs by design",
+	"memory|purge":        "memory layout differs by design",
+	"memory|stats":        "memory layout differs by design",
+	"memory|usage":        "memory layout differs by design",
+	"monitor":             "changes the connection into a feed",
+	"object":              "container",
+	"object|help":         "help text",
+	"quit":                "closes the connection",
+	"reset":               "resets the connection (tested in conn tests)",
+	"script":              "container",
+	"script|help":         "help text",
+	"script|kill":         "needs a running script",
+	"shutdown":            "stops the server",
+	"slowlog":             "container",
+	"slowlog|get":         "timing",
+	"slowlog|help":        "help text",
+	"slowlog|len":         "timing",
+	"slowlog|reset":       "timing",
+	"time":                "clock",
 }
 
 // randomCommand is a random line of some fuzzed command (for COMMAND
@@ -861,7 +872,8 @@ func sha1hex(s string) string {
 // those that may block for their timeout.
 func fuzzWeight(name string) int {
 	switch name {
-	case "flushall", "flushdb", "swapdb", "function|flush", "script|flush", "function|delete":
+	case "flushall", "flushdb", "swapdb", "function|flush", "script|flush", "function|delete",
+		"subscribe", "psubscribe", "ssubscribe", "multi", "exec", "discard":
 		return 1
 	case "blpop", "brpop", "blmove", "brpoplpush", "blmpop", "bzpopmin", "bzpopmax", "bzmpop":
 		return 2
@@ -871,8 +883,35 @@ func fuzzWeight(name string) int {
 	return 10
 }
 
+// multiSafe tells which commands may be queued in a fuzzed MULTI: those
+// compared exactly (EXEC's reply is), outside the transaction and pub/sub
+// families.
+func multiSafe(name string) bool {
+	switch name {
+	case "multi", "exec", "discard", "watch", "unwatch", "subscribe", "psubscribe", "ssubscribe",
+		"unsubscribe", "punsubscribe", "sunsubscribe":
+		return false
+	}
+	return fuzzTable[name].mode == cmpExact
+}
+
 // next returns the next command line and its table name.
 func (g *fuzzGen) next() (string, []string) {
+	if g.inMulti > 0 {
+		g.inMulti--
+		if g.inMulti == 0 {
+			if g.chance(80) {
+				return "exec", []string{"EXEC"}
+			}
+			return "discard", []string{"DISCARD"}
+		}
+		for {
+			n := fuzzNames[g.n(len(fuzzNames))]
+			if multiSafe(n) {
+				return n, fuzzTable[n].gen(g)
+			}
+		}
+	}
 	total := 0
 	for _, n := range fuzzNames {
 		total += fuzzWeight(n)
@@ -882,7 +921,7 @@ func (g *fuzzGen) next() (string, []string) {
 		x -= fuzzWeight(n)
 		if x < 0 {
 			args := fuzzCommands[n].gen(g)
-			if g.chance(1) && n != "command|info" && fuzzWeight(n) != 2 {
+			if g.chance(1) && n != "command|info" && fuzzWeight(n) != 2 && !strings.Contains(n, "subscribe") && n != "multi" {
 				// (not blocking commands: an extra argument would be
 				// their timeout)
 				// A wrong arity now and then: one argument short or extra.

@@ -354,7 +354,9 @@ func getKeys(c *command.Context) (args [][]byte, keys []int, spec *command.Spec,
 		c.W.Error("ERR Invalid command specified")
 		return nil, nil, nil, false
 	}
-	if s.FirstKey <= 0 && s.Keys == nil {
+	// Shard channels have key specs (for cluster routing) flagged
+	// NOT_KEY in Redis: COMMAND GETKEYS finds no keys in them.
+	if s.FirstKey <= 0 && s.Keys == nil || s.Group == "pubsub" {
 		c.W.Error("ERR The command has no key arguments")
 		return nil, nil, nil, false
 	}
