@@ -184,3 +184,17 @@ func lookupString(c *command.Context, key []byte, write bool) (s string, found, 
 	}
 	return s, true, true
 }
+
+// removedFrom finishes a command that removed elements from the collection
+// at key: it sends the command's notification, then deletes the key if the
+// collection is now empty (collections are never stored empty, and Redis
+// then also notifies "del"), else records the in-place change.
+func removedFrom(c *command.Context, key []byte, class command.NotifyClass, event string, empty bool) {
+	c.Notify(class, event, key)
+	if empty {
+		c.DB.Delete(key)
+		c.Notify(command.NotifyGeneric, "del", key)
+	} else {
+		c.DB.Modified(key)
+	}
+}

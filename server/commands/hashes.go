@@ -152,13 +152,7 @@ func hdel(c *command.Context) {
 		}
 	}
 	if deleted > 0 {
-		c.Notify(command.NotifyHash, "hdel", c.Args[1])
-		if h.Len() == 0 {
-			c.DB.Delete(c.Args[1])
-			c.Notify(command.NotifyGeneric, "del", c.Args[1])
-		} else {
-			c.DB.Modified(c.Args[1])
-		}
+		removedFrom(c, c.Args[1], command.NotifyHash, "hdel", h.Len() == 0)
 	}
 	c.W.Int(int64(deleted))
 }

@@ -121,13 +121,7 @@ func pushEnd(l *list.List, left bool, s string) {
 // event, and deletes the key when the list became empty (collections are
 // never stored empty), with the "del" event.
 func afterRemove(c *command.Context, key []byte, l *list.List, event string) {
-	c.Notify(command.NotifyList, event, key)
-	if l.Len() == 0 {
-		c.DB.Delete(key)
-		c.Notify(command.NotifyGeneric, "del", key)
-	} else {
-		c.DB.Modified(key)
-	}
+	removedFrom(c, key, command.NotifyList, event, l.Len() == 0)
 }
 
 // popEvent and pushEvent are Redis's event names for the list ends.

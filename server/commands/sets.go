@@ -116,13 +116,7 @@ func srem(c *command.Context) {
 		}
 	}
 	if removed > 0 {
-		c.Notify(command.NotifySet, "srem", c.Args[1])
-		if s.Len() == 0 {
-			c.DB.Delete(c.Args[1])
-			c.Notify(command.NotifyGeneric, "del", c.Args[1])
-		} else {
-			c.DB.Modified(c.Args[1])
-		}
+		removedFrom(c, c.Args[1], command.NotifySet, "srem", s.Len() == 0)
 	}
 	c.W.Int(int64(removed))
 }
@@ -208,13 +202,7 @@ func spop(c *command.Context) {
 		return
 	}
 	m := s.Pop(c.KS.Rand())
-	c.Notify(command.NotifySet, "spop", c.Args[1])
-	if s.Len() == 0 {
-		c.DB.Delete(c.Args[1])
-		c.Notify(command.NotifyGeneric, "del", c.Args[1])
-	} else {
-		c.DB.Modified(c.Args[1])
-	}
+	removedFrom(c, c.Args[1], command.NotifySet, "spop", s.Len() == 0)
 	// Random: logged as the SREM it amounts to, as Redis does.
 	c.PropagateStrings("SREM", string(c.Args[1]), m)
 	c.W.BulkString(m)
@@ -372,13 +360,7 @@ func smove(c *command.Context) {
 		c.W.Int(0)
 		return
 	}
-	c.Notify(command.NotifySet, "srem", c.Args[1])
-	if src.Len() == 0 {
-		c.DB.Delete(c.Args[1])
-		c.Notify(command.NotifyGeneric, "del", c.Args[1])
-	} else {
-		c.DB.Modified(c.Args[1])
-	}
+	removedFrom(c, c.Args[1], command.NotifySet, "srem", src.Len() == 0)
 	if !dstFound {
 		dst = set.New()
 		dst.Add(m)

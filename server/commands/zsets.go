@@ -403,13 +403,7 @@ func zremCommand(c *command.Context) {
 		}
 	}
 	if n > 0 {
-		c.Notify(command.NotifyZSet, "zrem", key)
-		if z.Len() == 0 {
-			c.DB.Delete(key)
-			c.Notify(command.NotifyGeneric, "del", key)
-		} else {
-			c.DB.Modified(key)
-		}
+		removedFrom(c, key, command.NotifyZSet, "zrem", z.Len() == 0)
 	}
 	c.W.Int(int64(n))
 }
