@@ -69,6 +69,10 @@ type conn struct {
 	// outLimitHit is set when the client passed its output buffer limit:
 	// its pending replies were dropped and it is being closed.
 	outLimitHit bool
+	// softSince is when the pending replies last went above the soft
+	// output limit (zero while they are not): the client must take them
+	// within soft-seconds of it, as Redis's obuf_soft_limit_reached_time.
+	softSince time.Time
 }
 
 const protectedModeError = "-DENIED Redis is running in protected mode because protected " +
@@ -310,11 +314,12 @@ func (c *conn) flush() error {
 	if len(c.w.B) == 0 {
 		return nil
 	}
-	// Above the soft output limit the client has soft-seconds to take its
-	// replies (the deadline is cleared by the next read's own deadline).
-	dl := c.s.softWriteDeadline(len(c.w.B))
+	// Above the soft output limit the client has soft-seconds, counted
+	// from when its replies first went above it, to take them.
+	dl := c.s.softWriteDeadline(len(c.w.B), c.softSince)
 	c.nc.SetWriteDeadline(dl)
 	_, err := c.nc.Write(c.w.B)
+	c.softSince = time.Time{}
 	if err != nil && !dl.IsZero() && errors.Is(err, os.ErrDeadlineExceeded) {
 		c.s.log.Warn("client closed for overcoming of output buffer limits (soft limit)",
 			"client", c.client.Addr, "pending", len(c.w.B))

@@ -22,9 +22,13 @@ import (
 func (s *Server) normalOutputLimit() outputLimit { return s.outLimits.parsed[0] }
 
 // overHardLimit reports whether c's pending replies exceed the hard limit;
-// if so it drops them and marks the client to be closed. Caller holds s.mu.
+// if so it drops them and marks the client to be closed. It also notes when
+// the replies first went above the soft limit. Caller holds s.mu.
 func (s *Server) overHardLimit(c *conn) bool {
 	l := s.normalOutputLimit()
+	if l.soft > 0 && c.softSince.IsZero() && int64(len(c.w.B)) > l.soft {
+		c.softSince = time.Now()
+	}
 	if l.hard <= 0 || int64(len(c.w.B)) <= l.hard || c.client.Monitor {
 		return false
 	}
@@ -37,13 +41,19 @@ func (s *Server) overHardLimit(c *conn) bool {
 }
 
 // softWriteDeadline is the deadline for writing n pending bytes: when n is
-// above the soft limit, the client must take them within soft-seconds. It
-// reads the limits without the server lock (a connection flushing must
-// never wait behind a long command or a busy script).
-func (s *Server) softWriteDeadline(n int) time.Time {
+// above the soft limit, the client must take them within soft-seconds of
+// since, when they first went above it (now if unknown). Building a large
+// batch of replies counts against that time, as in Redis, where the clock
+// starts when the reply buffer passes the limit. It reads the limits
+// without the server lock (a connection flushing must never wait behind a
+// long command or a busy script).
+func (s *Server) softWriteDeadline(n int, since time.Time) time.Time {
 	l := s.connCfg.Load().normalLimit
 	if l.soft <= 0 || int64(n) <= l.soft {
 		return time.Time{}
 	}
-	return time.Now().Add(l.softTime)
+	if since.IsZero() {
+		since = time.Now()
+	}
+	return since.Add(l.softTime)
 }
