@@ -4,7 +4,6 @@ import (
 	"container/list"
 	"fmt"
 	"math/rand/v2"
-	"sort"
 	"strconv"
 	"testing"
 )
@@ -17,16 +16,6 @@ func evictN(ks *Keyspace, p Policy, n, samples int) (int, bool) {
 		left--
 		return left >= 0
 	})
-}
-
-func keysOf(db *DB) []string {
-	var out []string
-	db.keys.Range(func(k string, _ Entry) bool {
-		out = append(out, k)
-		return true
-	})
-	sort.Strings(out)
-	return out
 }
 
 func TestParsePolicy(t *testing.T) {

@@ -244,7 +244,7 @@ func errorText(text string) string {
 // sanitize replaces CR and LF, which cannot appear in a status or error
 // reply, with spaces (Redis's sdsmapchars on the text).
 func sanitize(s string) string {
-	if strings.IndexAny(s, "\r\n") < 0 {
+	if !strings.ContainsAny(s, "\r\n") {
 		return s
 	}
 	return strings.Map(func(r rune) rune {

@@ -232,6 +232,7 @@ func (f *functions) registerFunction(L *lua.LState) int {
 	lib := f.loading
 	if lib == nil {
 		raiseErr(L, "redis.register_function can only be called on FUNCTION LOAD command")
+		return 0 // not reached: raiseErr does not return
 	}
 	fn := &Function{Library: lib}
 	switch L.GetTop() {

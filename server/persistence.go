@@ -54,7 +54,6 @@ type persistence struct {
 	// loading progress for INFO.
 	loadingStart  time.Time
 	loadedRecords int64
-	loadErr       error
 }
 
 // logging reports whether effects are being recorded. Caller holds s.mu.

@@ -98,20 +98,3 @@ type Codec interface {
 	Encode(v datastructs.Value, emit func(chunk []byte) error) error
 	Decode(next func() (chunk []byte, ok bool, err error)) (datastructs.Value, error)
 }
-
-// tagOf maps a built-in value type to its tag (0 if not built in).
-func tagOf(t datastructs.Type) Tag {
-	switch t {
-	case datastructs.TypeString:
-		return TagString
-	case datastructs.TypeList:
-		return TagList
-	case datastructs.TypeSet:
-		return TagSet
-	case datastructs.TypeZSet:
-		return TagZSet
-	case datastructs.TypeHash:
-		return TagHash
-	}
-	return 0
-}

@@ -36,6 +36,9 @@ func TestConfigSetAppendonlyWritesBase(t *testing.T) {
 	if v := c.Info(Ctx(t), "persistence").Val(); !strings.Contains(v, "aof_enabled:1") {
 		t.Fatalf("INFO after CONFIG SET appendonly yes:\n%s", v)
 	}
+	if now := dumpDataset(t, c); now != before {
+		t.Fatalf("dataset changed by CONFIG SET appendonly yes:\nbefore:\n%s\nafter:\n%s", before, now)
+	}
 	c.Set(Ctx(t), "after", "switch", 0)
 	c.ConfigSet(Ctx(t), "appendfsync", "always")
 	c.Set(Ctx(t), "after2", "always", 0)

@@ -178,7 +178,11 @@ func startProcess(t testing.TB, bin string, args []string, port int, dir string)
 // Client returns a go-redis client for the server, closed at cleanup.
 func (h *Handle) Client(t testing.TB, opts ...func(*redis.Options)) *redis.Client {
 	t.Helper()
-	o := &redis.Options{Addr: h.Addr, Protocol: 2, DisableIdentity: true}
+	// Generous timeouts: CI machines are small and loaded, and -race slows
+	// the server several times; a test must not fail on go-redis's 3 s
+	// default while a large reply is being built.
+	o := &redis.Options{Addr: h.Addr, Protocol: 2, DisableIdentity: true,
+		ReadTimeout: 60 * time.Second, WriteTimeout: 60 * time.Second, DialTimeout: 30 * time.Second}
 	for _, f := range opts {
 		f(o)
 	}
@@ -198,9 +202,10 @@ func (h *Handle) Raw(t testing.TB) *RawConn {
 	return &RawConn{Conn: c, R: bufio.NewReader(c), t: t}
 }
 
-// Ctx is a context with a generous timeout for test calls.
+// Ctx is a context for test calls; its timeout only guards against hangs
+// (tests often share one context across many calls on a slow machine).
 func Ctx(t testing.TB) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	t.Cleanup(cancel)
 	return ctx
 }

@@ -29,7 +29,7 @@ func (c *RawConn) Send(args ...string) {
 // SendRaw writes bytes as they are.
 func (c *RawConn) SendRaw(s string) {
 	c.t.Helper()
-	c.SetWriteDeadline(time.Now().Add(10 * time.Second))
+	c.SetWriteDeadline(time.Now().Add(30 * time.Second))
 	if _, err := io.WriteString(c.Conn, s); err != nil {
 		c.t.Fatalf("write: %v", err)
 	}
@@ -45,7 +45,7 @@ func (c *RawConn) Do(args ...string) Reply {
 // Read reads one reply, failing the test on error or after 10s.
 func (c *RawConn) Read() Reply {
 	c.t.Helper()
-	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	c.SetReadDeadline(time.Now().Add(30 * time.Second))
 	r, err := ReadReply(c.R)
 	if err != nil {
 		c.t.Fatalf("read reply: %v", err)

@@ -3,6 +3,7 @@ package tests
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -200,7 +201,7 @@ func populateEveryEncoding(t *testing.T, h *Handle, streams bool) {
 		zb = append(zb, float64(i)/7, fmt.Sprintf("m%d", i))
 	}
 	do(zb...)
-	do("ZADD", "zset:longmember", 1, strings.Repeat("m", 100), -0.0, "negzero")
+	do("ZADD", "zset:longmember", 1, strings.Repeat("m", 100), math.Copysign(0, -1), "negzero")
 	// Expiries.
 	future := time.Now().Add(time.Hour).UnixMilli()
 	for _, k := range []string{"str:0", "list:small", "hash:small", "set:int16", "zset:small", "list:big"} {

@@ -109,7 +109,7 @@ func TestSnapshotVerifyCommand(t *testing.T) {
 	for i := 0; i < ks.NumDBs(); i++ {
 		keys += ks.DB(i).Len()
 	}
-	if code != 0 || !strings.Contains(out, "OK") || !strings.Contains(out, fmt.Sprintf("seq 77, ")) || !strings.Contains(out, fmt.Sprintf("%d keys in 16 databases", keys)) {
+	if code != 0 || !strings.Contains(out, "OK") || !strings.Contains(out, "seq 77, ") || !strings.Contains(out, fmt.Sprintf("%d keys in 16 databases", keys)) {
 		t.Fatalf("code %d out %q err %q", code, out, errs)
 	}
 	data, _ := os.ReadFile(path)

@@ -160,9 +160,6 @@ func (n *Node) Remove(key string) bool {
 	return true
 }
 
-// ClearObject removes every member.
-func (n *Node) clearObject() { n.Keys, n.Vals, n.idx = nil, nil, nil }
-
 // Clone returns a deep copy.
 func (n *Node) Clone() *Node {
 	c := &Node{Kind: n.Kind, B: n.B, I: n.I, U: n.U, F: n.F, S: n.S}

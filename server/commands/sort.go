@@ -127,8 +127,7 @@ func sortGeneric(c *command.Context, readonly bool) {
 		}
 	}
 
-	var e *datastructs.Entry
-	e = c.DB.Lookup(args[1])
+	e := c.DB.Lookup(args[1])
 	var vector []sortItem
 	kind := datastructs.TypeList
 	if e != nil {

@@ -34,7 +34,6 @@ func (w *recWriter) Bool(b bool)           { w.add(fmt.Sprintf("#%v", b)) }
 func (w *recWriter) Verbatim(_, s string)  { w.add("=" + s) }
 func (w *recWriter) Proto() int            { return w.proto }
 func (w *recWriter) reply() string         { return strings.TrimSpace(w.b.String()) }
-func (w *recWriter) reset()                { w.b.Reset() }
 
 // fakeList is a non-string value for WRONGTYPE checks.
 type fakeList struct{}

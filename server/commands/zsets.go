@@ -521,14 +521,12 @@ const (
 // zrangeOpts is a parsed ZRANGE-family request.
 type zrangeOpts struct {
 	key            []byte
-	min, max       []byte
 	kind           rangeType
 	rev            bool
 	withScores     bool
 	offset, limit  int64
 	store          bool
 	dst            []byte
-	fixedKind      bool // the command name fixes the range type (ZRANGEBYSCORE...)
 	fixedDirection bool
 	argStart       int // index of the key
 }
