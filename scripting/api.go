@@ -247,6 +247,11 @@ func (e *Engine) check(rs *runState, args [][]byte) string {
 	if run.Flags.Has(command.NoScript) {
 		return "This Redis command is not allowed from script"
 	}
+	if ac, ok := rs.D.(ACLChecker); ok {
+		if msg := ac.CheckACL(run, args); msg != "" {
+			return msg
+		}
+	}
 	if rs.OOM && !rs.allowOOM && run.Flags.Has(command.DenyOOM) && !e.wrote.Load() {
 		// Redis's scriptVerifyOOM: refused only while the script has
 		// not written, as it cannot be stopped half way. The leading

@@ -27,6 +27,14 @@ type Dispatcher interface {
 	Call(args [][]byte, w command.Writer)
 }
 
+// ACLChecker is implemented by dispatchers that enforce ACLs: CheckACL
+// returns the error text for a command the script's user may not run
+// ("" when allowed). The engine checks it after the no-script check and
+// before the write and OOM checks, as Redis's scriptCall does.
+type ACLChecker interface {
+	CheckACL(run *command.Spec, args [][]byte) string
+}
+
 // Logger receives redis.log lines. level is one of LogDebug..LogWarning.
 type Logger func(level int, msg string)
 

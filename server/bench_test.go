@@ -45,7 +45,7 @@ func benchBatch(kind string, n int) (req, reply []byte) {
 func benchConn(s *Server) *conn {
 	c := &conn{s: s}
 	now := time.Now()
-	c.client = command.Client{ID: s.nextClientID.Add(1), Addr: "bench", Proto: 2, Created: now, LastActive: now, Authed: true}
+	c.client = command.Client{ID: s.nextClientID.Add(1), Addr: "bench", Proto: 2, Created: now, LastActive: now, Authed: true, User: s.acl.Default}
 	c.ctx = command.Context{W: &c.w, Client: &c.client, KS: s.ks, Server: s}
 	return c
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"github.com/aikv/aikv/server/acl"
 	"net"
 	"os"
 	"strconv"
@@ -123,6 +124,7 @@ func (s *Server) serveConn(nc net.Conn) {
 		Created:    now,
 		LastActive: now,
 		Authed:     cc.noPassword,
+		User:       cc.defaultUser,
 	}
 	if tc, ok := nc.(*net.TCPConn); ok {
 		tc.SetNoDelay(true)
@@ -177,6 +179,7 @@ type connConfig struct {
 	maxClients             int
 	protectedMode          bool
 	noPassword             bool
+	defaultUser            *acl.User // fixed for the server's life
 	maxBulk, maxQueryBuf   int64
 	keepAlive, idleTimeout time.Duration
 	normalLimit            outputLimit // client-output-buffer-limit normal
@@ -190,7 +193,8 @@ func (s *Server) refreshConnConfigLocked() {
 		normalLimit:   s.outLimits.parsed[0],
 		maxClients:    s.cfg.MaxClients,
 		protectedMode: s.cfg.ProtectedMode,
-		noPassword:    s.cfg.RequirePass == "",
+		noPassword:    s.acl.DefaultOpen(),
+		defaultUser:   s.acl.Default,
 		maxBulk:       s.cfg.ProtoMaxBulkLen,
 		maxQueryBuf:   s.cfg.ClientQueryBufferLimit,
 		keepAlive:     s.cfg.TCPKeepAlive,
@@ -379,9 +383,16 @@ func (c *conn) clientInfo(now time.Time) string {
 	if cl.Tracking.On {
 		redir = cl.Tracking.Redirect
 	}
-	b.WriteString(" user=default redir=" + strconv.FormatInt(redir, 10))
+	b.WriteString(" user=" + userName(cl) + " redir=" + strconv.FormatInt(redir, 10))
 	b.WriteString(" resp=" + strconv.Itoa(cl.Proto))
 	return b.String()
+}
+
+func userName(cl *command.Client) string {
+	if cl.User == nil {
+		return "default"
+	}
+	return cl.User.Name
 }
 
 func orNULL(s string) string {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"github.com/aikv/aikv/server/acl"
 	"time"
 
 	"github.com/aikv/aikv/server/command"
@@ -131,7 +132,7 @@ func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) *command.S
 			return nil
 		}
 	}
-	if !c.client.Authed && !run.Flags.Has(command.NoAuth) {
+	if !c.client.Authed && !run.Flags.Has(command.NoAuth) && s.authRequired(&c.client) {
 		run.Stats.RejectedCalls++
 		s.reject(c, run, command.ErrNoAuth)
 		return nil
@@ -140,6 +141,18 @@ func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) *command.S
 		run.Stats.RejectedCalls++
 		s.reject(c, run, command.ErrNotInMulti)
 		return nil
+	}
+	if u := c.client.User; u != nil && !u.Unrestricted {
+		if res, idx := s.aclCheckLocked(u, run, args); res != acl.OK {
+			run.Stats.RejectedCalls++
+			context := "toplevel"
+			if c.client.InMulti {
+				context = "multi"
+			}
+			s.aclLogLocked(&c.client, res, context, run, args, idx, "")
+			s.reject(c, run, noPermError(res, run.Name))
+			return nil
+		}
 	}
 	if c.client.PubSub && c.client.Proto == 2 && !allowedWhileSubscribed(run) {
 		run.Stats.RejectedCalls++

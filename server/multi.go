@@ -121,7 +121,7 @@ func (s *Server) Exec(ctx *command.Context) {
 	ctx.W.Array(len(queue))
 	for _, args := range queue {
 		errs := c.w.Errors
-		run := s.Call(ctx, args, ctx.W, nil)
+		run := s.Call(ctx, args, ctx.W, s.execACLCheck(c, args))
 		if c.w.Errors != errs {
 			// Each failed command counts in errorstats and its own
 			// commandstats, not EXEC's (as in Redis).

@@ -18,6 +18,7 @@ import (
 	"github.com/aikv/aikv/datastructs"
 	"github.com/aikv/aikv/expire"
 	"github.com/aikv/aikv/scripting"
+	"github.com/aikv/aikv/server/acl"
 	"github.com/aikv/aikv/server/command"
 	"github.com/aikv/aikv/server/config"
 )
@@ -109,6 +110,10 @@ type Server struct {
 	// scripts is the Lua engine (EVAL, FUNCTION); used under mu except
 	// for its Busy and Kill methods.
 	scripts *scripting.Engine
+	// acl holds the users (aclsrv.go); aclCmds maps Spec.ID to the ACL's
+	// view of the command.
+	acl     *acl.Registry
+	aclCmds []*acl.Command
 }
 
 // New builds a server from cfg and a command table. It does not listen yet.
@@ -145,6 +150,7 @@ func New(cfg *config.Config, table *command.Table, log *slog.Logger) *Server {
 	s.applyMemoryConfig()
 	s.scripts = scripting.New(s.scriptLog)
 	s.busyThresholdMs.Store(cfg.BusyReplyThreshold)
+	s.initACLLocked()
 	s.refreshConnConfigLocked()
 	return s
 }

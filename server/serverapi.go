@@ -69,6 +69,9 @@ func (s *Server) ConfigSet(pairs [][2]string, local bool) error {
 		s.logLevel.Set(config.SlogLevel(s.cfg.LogLevel))
 	}
 	s.applyMemoryConfig()
+	if s.cfg.RequirePass != before.RequirePass {
+		s.acl.SetDefaultPassword(s.cfg.RequirePass)
+	}
 	s.refreshConnConfigLocked()
 	return nil
 }

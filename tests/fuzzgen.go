@@ -770,6 +770,20 @@ var fuzzCommands = map[string]fuzzCommand{
 
 // fuzzExcluded lists the shared commands the fuzzer does not send, and why.
 var fuzzExcluded = map[string]string{
+	"acl":                 "users and permissions change the connection and persist between runs; tested in acl.txt and acl_test.go",
+	"acl|cat":             "users and permissions change the connection and persist between runs; tested in acl.txt and acl_test.go",
+	"acl|deluser":         "users and permissions change the connection and persist between runs; tested in acl.txt and acl_test.go",
+	"acl|dryrun":          "users and permissions change the connection and persist between runs; tested in acl.txt and acl_test.go",
+	"acl|genpass":         "users and permissions change the connection and persist between runs; tested in acl.txt and acl_test.go",
+	"acl|getuser":         "users and permissions change the connection and persist between runs; tested in acl.txt and acl_test.go",
+	"acl|help":            "users and permissions change the connection and persist between runs; tested in acl.txt and acl_test.go",
+	"acl|list":            "users and permissions change the connection and persist between runs; tested in acl.txt and acl_test.go",
+	"acl|load":            "users and permissions change the connection and persist between runs; tested in acl.txt and acl_test.go",
+	"acl|log":             "users and permissions change the connection and persist between runs; tested in acl.txt and acl_test.go",
+	"acl|save":            "users and permissions change the connection and persist between runs; tested in acl.txt and acl_test.go",
+	"acl|setuser":         "users and permissions change the connection and persist between runs; tested in acl.txt and acl_test.go",
+	"acl|users":           "users and permissions change the connection and persist between runs; tested in acl.txt and acl_test.go",
+	"acl|whoami":          "users and permissions change the connection and persist between runs; tested in acl.txt and acl_test.go",
 	"bgrewriteaof":        "background persistence; tested in persistence tests",
 	"bgsave":              "background persistence; tested in snapshot tests",
 	"save":                "writes files; tested in snapshot tests",

@@ -111,6 +111,10 @@ type Spec struct {
 	// Subcommands maps lower-case subcommand names to their specs.
 	Subcommands map[string]*Spec
 
+	// ID is the spec's index in the ACL's command bitmap, assigned by
+	// Table.Add (unique across commands and subcommands).
+	ID int
+
 	// Stats are INFO commandstats counters, guarded by the server lock
 	// (the only mutable part of a Spec).
 	Stats CallStats
@@ -160,6 +164,8 @@ type Table struct {
 	// (nil before): the log is written and replayed with these names, so
 	// it does not depend on the renames in force.
 	orig map[string]*Spec
+	// nextID numbers specs for the ACL (Spec.ID).
+	nextID int
 }
 
 // NewTable returns an empty table.
@@ -180,6 +186,13 @@ func (t *Table) Add(specs ...*Spec) {
 		}
 		if s.Keys != nil {
 			s.Flags |= MovableKeys
+		}
+		s.ID = t.nextID
+		t.nextID++
+		for _, name := range s.sortedSubNames() {
+			sub := s.Subcommands[name]
+			sub.ID = t.nextID
+			t.nextID++
 		}
 		for name, sub := range s.Subcommands {
 			if sub.Name == "" {
@@ -282,6 +295,15 @@ func (t *Table) All() []*Spec {
 
 // Len returns the number of top-level commands.
 func (t *Table) Len() int { return len(t.specs) }
+
+func (s *Spec) sortedSubNames() []string {
+	names := make([]string, 0, len(s.Subcommands))
+	for n := range s.Subcommands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
 
 // SortedSubcommands returns a container's subcommands sorted by name.
 func (s *Spec) SortedSubcommands() []*Spec {

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/aikv/aikv/datastructs"
+	"github.com/aikv/aikv/server/acl"
 )
 
 // Writer receives one command's reply. Implementations encode for RESP2 or
@@ -48,14 +49,18 @@ type Writer interface {
 // read (CLIENT LIST) are only touched with the keyspace lock held, which
 // every handler runs under.
 type Client struct {
-	ID         int64
-	Name       string
-	Addr       string // remote address
-	LocalAddr  string
-	FD         int
-	DB         int  // selected database index
-	Proto      int  // 2 or 3
-	Authed     bool // true when no password is required or AUTH succeeded
+	ID        int64
+	Name      string
+	Addr      string // remote address
+	LocalAddr string
+	FD        int
+	DB        int  // selected database index
+	Proto     int  // 2 or 3
+	Authed    bool // true when no password is required or AUTH succeeded
+	// User is the ACL user the client runs as (nil: unrestricted, for
+	// internal clients such as the log replay). Set at connect, by
+	// AUTH/HELLO and RESET; changed only under the server lock.
+	User       *acl.User
 	Created    time.Time
 	LastActive time.Time
 	LastCmd    string
@@ -190,6 +195,31 @@ type Server interface {
 	RequestShutdown(mode ShutdownMode) error
 	// Password returns requirepass ("" when none).
 	Password() string
+	// ACL returns the users (ACL commands read and list them directly).
+	ACL() *acl.Registry
+	// Authenticate logs c's client in as user (nil: "default") with pass
+	// and reports success; a failure is logged in the ACL LOG with the
+	// command's name as object.
+	Authenticate(c *Context, user, pass []byte) bool
+	// ResetUser makes cl the default user again, authenticated only if
+	// that needs no password (RESET).
+	ResetUser(cl *Client)
+	// ACLSetUser creates or changes a user (ACL SETUSER); the error text
+	// is the reply. Subscribed clients of the user that lost access to
+	// their channels are disconnected, as in Redis.
+	ACLSetUser(name string, ops []string) error
+	// ACLDelUsers deletes users and disconnects their clients (the
+	// caller's own connection after its reply); it returns how many
+	// existed. The caller refuses "default" first.
+	ACLDelUsers(names []string) int
+	// ACLCheck checks whether u may run args (args[0] is the command) and
+	// returns the denial and the offending argument's index; errText is
+	// the reply when the command is unknown or has the wrong arity.
+	ACLCheck(u *acl.User, args [][]byte) (res acl.Result, idx int, errText string)
+	// ScriptACLCheck checks a command a script calls (run, args) against
+	// c's user, logging a denial; it returns redis.call's error text, ""
+	// when allowed.
+	ScriptACLCheck(c *Context, run *Spec, args [][]byte) string
 	// Slowlog returns up to n newest entries (n < 0: all).
 	Slowlog(n int) []SlowlogEntry
 	SlowlogLen() int

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"github.com/aikv/aikv/server/acl"
 	"sort"
 	"strings"
 	"time"
@@ -176,6 +177,7 @@ func clientKill(c *command.Context) {
 		addr, laddr     string
 		hasAddr, hasLad bool
 		skipMe          = true
+		user            *acl.User
 	)
 	for i := 2; i < len(args); i += 2 {
 		more := i+1 < len(args)
@@ -200,7 +202,8 @@ func clientKill(c *command.Context) {
 		case eq(opt, "laddr") && more:
 			laddr, hasLad = string(args[i+1]), true
 		case eq(opt, "user") && more:
-			if string(args[i+1]) != "default" {
+			user = c.Server.ACL().User(string(args[i+1]))
+			if user == nil {
 				c.W.Error("ERR No such user '" + string(args[i+1]) + "'")
 				return
 			}
@@ -226,6 +229,7 @@ func clientKill(c *command.Context) {
 			hasLad && cl.LocalAddr != laddr,
 			id != 0 && cl.ID != id,
 			typ != "" && typeOf(cl) != typ,
+			user != nil && cl.User != user,
 			cl == c.Client && skipMe:
 			continue
 		}

@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"crypto/subtle"
 	"strconv"
 
 	"github.com/aikv/aikv/server/command"
@@ -71,20 +70,6 @@ func selectDB(c *command.Context) {
 	c.W.OK()
 }
 
-// checkPassword compares in constant time.
-func checkPassword(c *command.Context, user, pass []byte) bool {
-	want := c.Server.Password()
-	if user != nil && string(user) != "default" {
-		return false
-	}
-	if want == "" {
-		// The default user has nopass: any password is accepted, as in
-		// Redis 6+ — but AUTH without requirepass is an error (below).
-		return true
-	}
-	return subtle.ConstantTimeCompare(pass, []byte(want)) == 1
-}
-
 func auth(c *command.Context) {
 	if len(c.Args) > 3 {
 		c.W.Error(command.ErrSyntax)
@@ -92,7 +77,9 @@ func auth(c *command.Context) {
 	}
 	var user, pass []byte
 	if len(c.Args) == 2 {
-		if c.Server.Password() == "" {
+		// Redis keeps the pre-ACL error for AUTH <password> when the
+		// default user needs no password.
+		if c.Server.ACL().Default.NoPass() {
 			c.W.Error("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")
 			return
 		}
@@ -100,11 +87,10 @@ func auth(c *command.Context) {
 	} else {
 		user, pass = c.Args[1], c.Args[2]
 	}
-	if !checkPassword(c, user, pass) {
+	if !c.Server.Authenticate(c, user, pass) {
 		c.W.Error(command.ErrWrongPass)
 		return
 	}
-	c.Client.Authed = true
 	c.W.OK()
 }
 
@@ -130,11 +116,10 @@ func hello(c *command.Context) {
 		more := len(args) - i - 1
 		switch {
 		case eq(args[i], "auth") && more >= 2:
-			if !checkPassword(c, args[i+1], args[i+2]) {
+			if !c.Server.Authenticate(c, args[i+1], args[i+2]) {
 				c.W.Error(command.ErrWrongPass)
 				return
 			}
-			c.Client.Authed = true
 			i += 2
 		case eq(args[i], "setname") && more >= 1:
 			name = args[i+1]
@@ -145,7 +130,7 @@ func hello(c *command.Context) {
 			return
 		}
 	}
-	if !c.Client.Authed {
+	if !c.Client.Authed && !c.Server.ACL().DefaultOpen() {
 		c.W.Error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
 		return
 	}
@@ -215,7 +200,7 @@ func reset(c *command.Context) {
 		}
 	}
 	c.Server.SetTracking(c.Client, command.Tracking{})
-	c.Client.Authed = c.Server.Password() == ""
+	c.Server.ResetUser(c.Client)
 	c.W.SimpleString("RESET")
 }
 

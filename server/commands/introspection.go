@@ -39,48 +39,9 @@ func commandSpec() *command.Spec {
 	}
 }
 
-// aclOrder is Redis's ACL category order, which COMMAND INFO follows.
-var aclOrder = []string{"keyspace", "read", "write", "set", "sortedset", "list", "hash", "string",
-	"bitmap", "hyperloglog", "geo", "stream", "pubsub", "admin", "fast", "slow", "blocking",
-	"dangerous", "connection", "transaction", "scripting"}
-
-// aclCategories returns a spec's ACL categories as Redis computes them:
-// the declared ones plus those its flags imply (setImplicitACLCategories).
-func aclCategories(s *command.Spec) []string {
-	has := map[string]bool{}
-	for _, a := range s.ACL {
-		has[strings.TrimPrefix(strings.ToLower(a), "@")] = true
-	}
-	f := s.Flags
-	if f.Has(command.Write) {
-		has["write"] = true
-	}
-	if f.Has(command.ReadOnly) && !has["scripting"] {
-		has["read"] = true
-	}
-	if f.Has(command.Admin) {
-		has["admin"], has["dangerous"] = true, true
-	}
-	if f.Has(command.PubSub) {
-		has["pubsub"] = true
-	}
-	if f.Has(command.Fast) {
-		has["fast"] = true
-	}
-	if f.Has(command.Blocking) {
-		has["blocking"] = true
-	}
-	if !has["fast"] {
-		has["slow"] = true
-	}
-	out := make([]string, 0, len(has))
-	for _, name := range aclOrder {
-		if has[name] {
-			out = append(out, name)
-		}
-	}
-	return out
-}
+// aclCategories returns a spec's ACL categories as Redis computes them
+// (command.Spec.ACLCategories).
+func aclCategories(s *command.Spec) []string { return s.ACLCategories() }
 
 // flagNames lists a command's flags as COMMAND INFO shows them: Redis
 // 7.0 hides may_replicate there.

@@ -41,6 +41,12 @@ func (d *scriptDispatcher) Call(args [][]byte, w command.Writer) {
 	d.c.Server.Call(d.c, args, w, nil)
 }
 
+// CheckACL implements scripting.ACLChecker: the calling client's user
+// must be allowed to run what the script calls.
+func (d *scriptDispatcher) CheckACL(run *command.Spec, args [][]byte) string {
+	return d.c.Server.ScriptACLCheck(d.c, run, args)
+}
+
 // oomAtStart reports the server's OOMReporter state.
 func oomAtStart(c *command.Context) bool {
 	r, ok := c.Server.(OOMReporter)
