@@ -386,9 +386,7 @@ func hrandfieldWithCount(c *command.Context, count int64, withValues bool) {
 	case !uniq || count == 1:
 		// Case 1: repetitions allowed (or a single field).
 		header(int(count))
-		for i := int64(0); i < count; i++ {
-			emit(h.Random(rnd))
-		}
+		h.RandomPairs(rnd, int(count), emit)
 	case count >= size:
 		// Case 2: the whole hash.
 		header(int(size))
