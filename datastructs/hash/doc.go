@@ -21,7 +21,8 @@
 //
 // Invariants:
 //   - Exactly one representation is live: lp when ht == nil, ht otherwise.
-//   - lp is nil (empty) or holds the pair count then the pairs; fields
+//   - lp is nil (empty) or holds the pair count then the pairs (perhaps
+//     none, after Reserve); fields
 //     are distinct; the count is at most MaxListpackEntries and every
 //     element is at most MaxListpackValue bytes.
 //   - The bytes of lp below len(lp), other than the count header, are

@@ -200,6 +200,31 @@ func (h *Hash) Prepare(field, value []byte) {
 	}
 }
 
+// Reserve makes room in a listpack for the pairs in args (field, value,
+// field, value..., as HSET receives them) if all were new, so a hash
+// built by one HSET is one allocation instead of one per field. It does
+// nothing for a hashtable, or when the pairs could not all fit a
+// listpack.
+func (h *Hash) Reserve(args [][]byte) {
+	if h.ht != nil || lpCount(h.lp)+len(args)/2 > MaxListpackEntries {
+		return
+	}
+	need := max(len(h.lp), lpHdr)
+	for _, a := range args {
+		if len(a) > MaxListpackValue {
+			return
+		}
+		need += lenSize(len(a)) + len(a)
+	}
+	if need > cap(h.lp) {
+		if h.lp == nil {
+			h.lp = make([]byte, lpHdr, datastructs.AllocSize(need))
+		} else {
+			h.lp = allocCap(h.lp, len(h.lp), need)
+		}
+	}
+}
+
 // Get returns the value of field.
 func (h *Hash) Get(field []byte) (string, bool) {
 	if h.ht == nil {

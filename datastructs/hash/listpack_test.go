@@ -219,3 +219,33 @@ func TestCopyOriginalChanges(t *testing.T) {
 		t.Fatal("copy of an empty hash")
 	}
 }
+
+// TestReserve checks that a hash built by one HSET after Reserve needs no
+// further allocation, and that Reserve leaves hashtables and oversized
+// arguments alone.
+func TestReserve(t *testing.T) {
+	args := [][]byte{b("field1"), b("v1"), b("field2"), b("value2"), b("f3"), b("")}
+	h := New()
+	h.Reserve(args)
+	if h.Len() != 0 {
+		t.Fatalf("Reserve changed Len: %d", h.Len())
+	}
+	buf := &h.lp[:cap(h.lp)][0]
+	for i := 0; i < len(args); i += 2 {
+		h.Set(args[i], args[i+1])
+	}
+	if &h.lp[0] != buf || !slices.Equal(pairs(h), []string{"field1=v1", "field2=value2", "f3="}) {
+		t.Fatalf("reallocated or wrong: %v", pairs(h))
+	}
+	h.Reserve([][]byte{b("x"), b(strings.Repeat("y", MaxListpackValue+1))})
+	if &h.lp[0] != buf {
+		t.Fatal("Reserve grew for a value that converts")
+	}
+	withLimits(t, 2, 64, func() {
+		h := New()
+		h.Reserve(args)
+		if h.lp != nil {
+			t.Fatal("Reserve for more pairs than hash-max-listpack-entries")
+		}
+	})
+}

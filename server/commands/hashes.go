@@ -56,6 +56,7 @@ func hset(c *command.Context) {
 	for i := 2; i < len(c.Args); i += 2 {
 		h.Prepare(c.Args[i], c.Args[i+1])
 	}
+	h.Reserve(c.Args[2:])
 	created := 0
 	for i := 2; i < len(c.Args); i += 2 {
 		if h.Set(c.Args[i], c.Args[i+1]) {
