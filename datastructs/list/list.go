@@ -97,6 +97,62 @@ func (l *List) PushBack(s string) {
 	l.length++
 }
 
+// PushAll pushes every element of elems (copied) at the head, one after
+// the other as LPUSH does, or at the tail. Unlike a loop over PushFront or
+// PushBack it sizes each node's buffer once for all the elements that go
+// into it, so a list built by a few multi-element pushes does not leave a
+// trail of outgrown buffers for the garbage collector.
+func (l *List) PushAll(front bool, elems [][]byte) {
+	for len(elems) > 0 {
+		var nd *node
+		switch {
+		case l.nodes.n == 0:
+		case front:
+			nd = l.nodes.at(0)
+		default:
+			nd = l.nodes.at(l.nodes.n - 1)
+		}
+		if nd == nil || full(nd, len(elems[0])) {
+			nd = &node{}
+			if front {
+				l.nodes.pushFront(nd)
+			} else {
+				l.nodes.pushBack(nd)
+			}
+		}
+		// How many of elems fit the node, and their size.
+		k, need := 0, 0
+		for n, size := int(nd.n), nd.size(); k < len(elems) && n < NodeCap; k++ {
+			e := entrySize(len(elems[k]))
+			if n > 0 && size+need+e > NodeBytes {
+				break
+			}
+			need += e
+			n++
+		}
+		c := cap(nd.buf)
+		if front && int(nd.lo) < need {
+			nd.reallocCap(need, 0, int(datastructs.AllocSize(need+nd.size())))
+		} else if !front && cap(nd.buf)-len(nd.buf) < need {
+			nd.reallocCap(0, need, int(datastructs.AllocSize(need+nd.size())))
+		}
+		for _, e := range elems[:k] {
+			if front {
+				nd.pushFront(bstr(e))
+			} else {
+				nd.pushBack(bstr(e))
+			}
+		}
+		l.track(nd, c)
+		l.length += k
+		elems = elems[k:]
+	}
+}
+
+// bstr views b as a string without copying, for elements that are copied
+// into a node.
+func bstr(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
 // PopFront removes and returns the head element (a string of its own);
 // ok is false when the list is empty.
 func (l *List) PopFront() (s string, ok bool) {

@@ -114,10 +114,16 @@ func growCap(need int) int {
 }
 
 // realloc moves the entries into a new buffer with front bytes of
-// headroom and at least back bytes of room after them.
+// headroom and at least back bytes of room after them, with growCap's
+// slack.
 func (nd *node) realloc(front, back int) {
+	nd.reallocCap(front, back, growCap(front+nd.size()+back))
+}
+
+// reallocCap is realloc into a buffer of capacity c (at least front +
+// size + back).
+func (nd *node) reallocCap(front, back, c int) {
 	sz := nd.size()
-	c := growCap(front + sz + back)
 	nb := make([]byte, front+sz, c)
 	copy(nb[front:], nd.buf[nd.lo:])
 	nd.buf = nb

@@ -204,3 +204,40 @@ func TestEncodingLengths(t *testing.T) {
 		}
 	}
 }
+
+// TestPushAll checks PushAll against element-by-element pushes, across
+// node boundaries and with elements larger than a node, and that it
+// copies its arguments.
+func TestPushAll(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	for round := 0; round < 200; round++ {
+		a, b := New(), New()
+		for k := 0; k < 6; k++ {
+			front := rng.IntN(2) == 0
+			var elems [][]byte
+			for n := rng.IntN(300); n > 0; n-- {
+				size := rng.IntN(40)
+				if rng.IntN(50) == 0 {
+					size = rng.IntN(2 * NodeBytes)
+				}
+				elems = append(elems, []byte(strings.Repeat(string(rune('a'+rng.IntN(26))), size)))
+			}
+			a.PushAll(front, elems)
+			for _, e := range elems {
+				if front {
+					b.PushFront(string(e))
+				} else {
+					b.PushBack(string(e))
+				}
+			}
+			for _, e := range elems {
+				for i := range e {
+					e[i] = '!'
+				}
+			}
+			want := contents(b)
+			checkNodes(t, a)
+			checkInvariants(t, a, want)
+		}
+	}
+}
