@@ -5,6 +5,7 @@
 // idle connection, RSS per key after 1M SETs).
 //
 //	go run ./bench/compare [-quick] [-out FILE] [-aikv BIN] [-persistence off,everysec,...]
+//	go run ./bench/compare -shapes all [-keys N]   # RSS per key for strings, hashes, lists, a sorted set
 //
 // `make bench-compare` (and `make bench-compare QUICK=1`) is the usual
 // entry point; docs/benchmarks.md explains every column.

@@ -68,6 +68,9 @@ type options struct {
 	keys, conns    int
 	skipMemory     bool
 	skipThroughput bool
+	// shapes, when set, runs only the per-shape memory figures (see
+	// shapes.go) for shapes whose name contains it ("all": every shape).
+	shapes string
 }
 
 func main() {
@@ -111,6 +114,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.IntVar(&o.conns, "conns", 1000, "idle connections for the RSS-per-connection figure")
 	fs.BoolVar(&o.skipMemory, "skip-memory", false, "skip the memory figures")
 	fs.BoolVar(&o.skipThroughput, "skip-throughput", false, "skip the redis-benchmark runs")
+	fs.StringVar(&o.shapes, "shapes", "", "only measure RSS per key for the issue's data shapes (strings, hashes, lists, sorted set) whose name contains this word, or \"all\"")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -186,6 +190,14 @@ func run(args []string) error {
 		if out, err := build.CombinedOutput(); err != nil {
 			return fmt.Errorf("go build: %v\n%s", err, out)
 		}
+	}
+
+	if o.shapes != "" {
+		only := o.shapes
+		if only == "all" {
+			only = ""
+		}
+		return measureShapes(o, only)
 	}
 
 	rep := &report{

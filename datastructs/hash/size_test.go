@@ -9,8 +9,8 @@ import (
 	"github.com/aikv/aikv/datastructs"
 )
 
-// TestSizeTracksStrings checks the running byte count against a recount
-// in both encodings.
+// TestSizeTracksStrings checks the hashtable's running byte count against
+// a recount, and that a listpack's size is its one buffer.
 func TestSizeTracksStrings(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(3, 4))
 	h := New()
@@ -21,8 +21,14 @@ func TestSizeTracksStrings(t *testing.T) {
 			want += datastructs.AllocSize(len(f)) + datastructs.AllocSize(len(v))
 			return true
 		})
-		if h.bytes != want {
-			t.Fatalf("after %s (%s): bytes %d, recount %d", op, h.Encoding(), h.bytes, want)
+		if h.ht == nil {
+			if got, lp := h.Size(), hashHdr+datastructs.AllocSize(cap(h.lp)); got != lp {
+				t.Fatalf("after %s: listpack Size %d, want %d", op, got, lp)
+			}
+			return
+		}
+		if h.ht.bytes != want {
+			t.Fatalf("after %s (%s): bytes %d, recount %d", op, h.Encoding(), h.ht.bytes, want)
 		}
 		if h.Size() < want {
 			t.Fatalf("Size %d below the strings alone (%d)", h.Size(), want)
@@ -41,7 +47,7 @@ func TestSizeTracksStrings(t *testing.T) {
 	if h.Encoding() != "hashtable" {
 		t.Fatalf("test never converted: %s", h.Encoding())
 	}
-	if c := h.Copy().(*Hash); c.bytes != h.bytes {
-		t.Fatalf("copy bytes %d, want %d", c.bytes, h.bytes)
+	if c := h.Copy().(*Hash); c.ht.bytes != h.ht.bytes {
+		t.Fatalf("copy bytes %d, want %d", c.ht.bytes, h.ht.bytes)
 	}
 }

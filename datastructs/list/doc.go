@@ -1,22 +1,33 @@
 // Package list implements the list value type: a chunked deque in the
 // spirit of Redis's quicklist.
 //
-// A List is a ring buffer of nodes; each node is a ring buffer of at most
-// NodeCap element strings. Both rings grow by doubling, so a list of a few
-// elements costs a few small allocations, and push and pop at either end
-// are amortised O(1). Access by index walks the nodes from the nearer end
-// using their lengths, so LINDEX on a list of n elements costs about
-// n/(2*NodeCap) node steps plus one ring lookup, not n.
+// A List is a ring buffer of nodes; each node packs at most NodeCap
+// elements, and at most NodeBytes bytes of them (Redis's default
+// list-max-listpack-size -2) unless it holds a single element, into one
+// byte slice, like a Redis listpack: per element a uvarint length, the
+// bytes, and the length again reversed, so a node can be walked from
+// either end. A list of 100 short elements is one buffer, not 100
+// strings. Each node keeps headroom at both ends of its buffer, so push
+// and pop at either end are amortised O(1) (a push that finds no room
+// moves at most one node's bytes). Access by index walks the nodes from
+// the nearer end using their counts, then the entries of one node from
+// its nearer end: LINDEX on a list of n elements costs about
+// n/(2*NodeCap) node steps plus at most NodeCap/2 entry steps.
 //
 // Invariants:
 //   - No node is empty; a node that loses its last element is removed.
-//   - Every node holds between 1 and NodeCap elements.
-//   - List.length equals the sum of the node lengths.
-//   - Unused ring slots hold "" so removed strings can be collected.
+//   - Every node holds between 1 and NodeCap elements, and at most
+//     NodeBytes bytes of entries unless it holds exactly one.
+//   - The entries of a node are buf[lo:len(buf)], back to back.
+//   - List.length equals the sum of the node counts; List.alloc the sum
+//     of the node buffers' allocation sizes.
 //
-// Elements are Go strings and therefore immutable: callers that build them
-// from a request buffer must copy (string(b) does). A List is a pure data
-// structure: no locks, no I/O; it is not safe for concurrent use.
+// Strings returned by Index, Range, Ascend and Descend view the list's
+// memory without copying: they are valid until the list is next modified
+// (callers that keep one longer must copy it, e.g. strings.Clone). Popped
+// strings are copies. Elements passed in are copied into the list. A List
+// is a pure data structure: no locks, no I/O; it is not safe for
+// concurrent use.
 //
 // Usage:
 //

@@ -6,16 +6,18 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/aikv/aikv/datastructs"
 )
 
-// contents returns the list's elements via Range.
+// contents returns copies of the list's elements via Range (the strings
+// Range passes view the list's memory).
 func contents(l *List) []string {
 	out := []string{}
 	l.Range(0, l.Len()-1, func(_ int, s string) bool {
-		out = append(out, s)
+		out = append(out, strings.Clone(s))
 		return true
 	})
 	return out
@@ -31,7 +33,7 @@ func checkInvariants(t *testing.T, l *List, want []string) {
 		if nd.n < 1 || nd.n > NodeCap {
 			t.Fatalf("node %d has %d elements", i, nd.n)
 		}
-		total += nd.n
+		total += int(nd.n)
 	}
 	if total != l.length {
 		t.Fatalf("node lengths sum to %d, length is %d", total, l.length)

@@ -138,18 +138,3 @@ func (r *ring[T]) dropBack(k int) {
 	r.n -= k
 	r.shrinkIfSparse()
 }
-
-// clone returns a compact copy.
-func (r *ring[T]) clone() ring[T] {
-	c := minRing
-	for c < r.n {
-		c *= 2
-	}
-	out := ring[T]{}
-	out.buf = make([]T, c)
-	for i := 0; i < r.n; i++ {
-		out.buf[i] = r.at(i)
-	}
-	out.n = r.n
-	return out
-}

@@ -56,6 +56,7 @@ func hset(c *command.Context) {
 	for i := 2; i < len(c.Args); i += 2 {
 		h.Prepare(c.Args[i], c.Args[i+1])
 	}
+	h.Reserve(c.Args[2:])
 	created := 0
 	for i := 2; i < len(c.Args); i += 2 {
 		if h.Set(c.Args[i], c.Args[i+1]) {
@@ -386,9 +387,7 @@ func hrandfieldWithCount(c *command.Context, count int64, withValues bool) {
 	case !uniq || count == 1:
 		// Case 1: repetitions allowed (or a single field).
 		header(int(count))
-		for i := int64(0); i < count; i++ {
-			emit(h.Random(rnd))
-		}
+		h.RandomPairs(rnd, int(count), emit)
 	case count >= size:
 		// Case 2: the whole hash.
 		header(int(size))

@@ -188,9 +188,7 @@ func push(c *command.Context, left, xx bool) {
 		}
 		l = list.New()
 	}
-	for _, a := range c.Args[2:] {
-		pushEnd(l, left, string(a))
-	}
+	l.PushAll(left, c.Args[2:])
 	if found {
 		c.DB.Modified(key)
 	} else {
