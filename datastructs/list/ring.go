@@ -115,26 +115,3 @@ func (r *ring[T]) remove(i int) T {
 	}
 	return v
 }
-
-// dropFront removes the first k elements.
-func (r *ring[T]) dropFront(k int) {
-	var zero T
-	for j := 0; j < k; j++ {
-		r.buf[r.idx(j)] = zero
-	}
-	if len(r.buf) > 0 {
-		r.head = (r.head + k) & (len(r.buf) - 1)
-	}
-	r.n -= k
-	r.shrinkIfSparse()
-}
-
-// dropBack removes the last k elements.
-func (r *ring[T]) dropBack(k int) {
-	var zero T
-	for j := r.n - k; j < r.n; j++ {
-		r.buf[r.idx(j)] = zero
-	}
-	r.n -= k
-	r.shrinkIfSparse()
-}
