@@ -24,10 +24,15 @@
 // Wait always returns after the record reached the OS (write(2)), so a
 // crash of the process never loses an acknowledged write. FsyncAlways also
 // fsyncs before Wait returns. FsyncEverySec fsyncs from a background
-// goroutine about once per second: it opens the segment files written
-// since the last fsync by path and fsyncs them (fsync is per inode, so this
-// covers wal's descriptor) without holding wal's mutex, then fsyncs the
-// directory if segments were created. If such an fsync runs for more than
+// goroutine about once per second: it fdatasyncs the segment files written
+// since the last fsync through a descriptor of its own, opened by path and
+// kept open while the same segment is the one being synced (fsync is per
+// inode, so this covers wal's descriptor), without holding wal's mutex,
+// then fsyncs the directory if segments were created. fdatasync (as Redis
+// uses on Linux) suffices for appended segments: it flushes the size
+// change; the directory fsync makes new names durable. The FsyncAlways
+// leader's fdatasync is issued inline (see datasync) to avoid scheduler
+// thread hand-offs around every group commit. If such an fsync runs for more than
 // two seconds, the next write waits for it (Stats.DelayedFsync); Redis
 // instead postpones writes for up to two seconds and then writes anyway.
 // FsyncNo fsyncs only in Sync and Close. tidwall/wal itself fsyncs a

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -81,6 +82,15 @@ type Log struct {
 	wl    *wal.Log     // nil after a recovery that failed to reopen
 
 	syncMu sync.Mutex // held for a whole fsync round and for reopening wl
+	// segF is an open descriptor of segFPath, the segment fsynced last,
+	// kept so an fsync round is one fdatasync, not open+fsync+close.
+	// Guarded by syncMu; dropped whenever files may be replaced (recover,
+	// TruncateFront, Close) and after a failed fsync.
+	segF     File
+	segFPath string
+	// inlineSync: group-commit fsyncs (appendfsync always) keep their P
+	// (see datasync); set at Open when GOMAXPROCS >= 2.
+	inlineSync bool
 
 	mu        sync.Mutex
 	cond      *sync.Cond // broadcast when leading, syncing or an attempt changes
@@ -223,6 +233,7 @@ func Open(opts Options) (*Log, error) {
 			AllowEmpty:  true, // TruncateFront after a snapshot may empty it
 		},
 		policy:     opts.Fsync,
+		inlineSync: runtime.GOMAXPROCS(0) >= 2,
 		dirty:      map[string]uint64{},
 		delayAfter: opts.delayAfter,
 		tick:       opts.tick,
@@ -431,7 +442,7 @@ func (l *Log) flush(batch *pendingBuf, needSync bool) (werr, serr error) {
 		}
 	}
 	if needSync {
-		if err := l.syncDirty(); err != nil {
+		if err := l.syncDirty(true); err != nil {
 			if batch.n() > 0 {
 				// fsync failed: the kernel may have dropped the dirty pages
 				// (and a retried fsync could then succeed without them), so
@@ -518,6 +529,7 @@ func uvarintLen(x uint64) int {
 func (l *Log) recover() error {
 	l.syncMu.Lock()
 	defer l.syncMu.Unlock()
+	l.dropSegFile()
 	l.walMu.Lock()
 	defer l.walMu.Unlock()
 	if l.wl != nil {
@@ -573,10 +585,42 @@ func (l *Log) syncFile(path string) error {
 	return syncPath(l.fs, path)
 }
 
+// syncSegment fdatasyncs a segment through the cached descriptor (opening
+// it if the cache holds another segment) and counts it. Caller holds
+// syncMu.
+func (l *Log) syncSegment(path string, inline bool) error {
+	if l.segF == nil || l.segFPath != path {
+		l.dropSegFile()
+		f, err := l.fs.OpenFile(path, os.O_RDONLY, 0)
+		if err != nil {
+			return err
+		}
+		l.segF, l.segFPath = f, path
+	}
+	l.fsyncs.Add(1)
+	err := datasync(l.segF, inline)
+	if err != nil {
+		// Linux reports a writeback error once per descriptor: use a
+		// fresh one next time (the failed batch is rewritten anyway).
+		l.dropSegFile()
+	}
+	return err
+}
+
+// dropSegFile closes the cached segment descriptor. Caller holds syncMu.
+func (l *Log) dropSegFile() {
+	if l.segF != nil {
+		l.segF.Close()
+		l.segF, l.segFPath = nil, ""
+	}
+}
+
 // syncDirty fsyncs every segment written since its last fsync, then the
 // directory if a segment was created. It holds syncMu, not mu and not the
-// wal's mutex: writes continue meanwhile.
-func (l *Log) syncDirty() error {
+// wal's mutex: writes continue meanwhile. groupCommit is set for the
+// leader's fsync under FsyncAlways (segments are then synced inline, see
+// datasync).
+func (l *Log) syncDirty(groupCommit bool) error {
 	l.syncMu.Lock()
 	defer l.syncMu.Unlock()
 	l.mu.Lock()
@@ -596,7 +640,7 @@ func (l *Log) syncDirty() error {
 
 	var err error
 	for _, p := range paths {
-		e := l.syncFile(p)
+		e := l.syncSegment(p, groupCommit && l.inlineSync)
 		if errors.Is(e, fs.ErrNotExist) {
 			e = nil // removed by TruncateFront or a rollback: nothing to keep
 		}
@@ -656,7 +700,7 @@ func (l *Log) background() {
 		everysec := l.policy == FsyncEverySec && !l.closed
 		l.mu.Unlock()
 		if everysec {
-			_ = l.syncDirty() // recorded in Stats and logged
+			_ = l.syncDirty(false) // recorded in Stats and logged
 		}
 	}
 }
@@ -690,7 +734,7 @@ func (l *Log) Sync() error {
 	if err != nil {
 		return err
 	}
-	return l.syncDirty()
+	return l.syncDirty(false)
 }
 
 // acquireLocked waits until no one leads and makes the caller the leader.
@@ -737,10 +781,13 @@ func (l *Log) Close() error {
 	close(l.quit)
 	l.wg.Wait()
 	if !l.rollback {
-		if serr := l.syncDirty(); err == nil {
+		if serr := l.syncDirty(false); err == nil {
 			err = serr
 		}
 	}
+	l.syncMu.Lock()
+	l.dropSegFile()
+	l.syncMu.Unlock()
 	l.walMu.Lock()
 	defer l.walMu.Unlock()
 	if l.wl != nil {
@@ -846,6 +893,7 @@ func (l *Log) truncateFront(seq uint64) error {
 	}
 	l.syncMu.Lock()
 	defer l.syncMu.Unlock()
+	l.dropSegFile() // the tail may be rewritten under another name
 	l.walMu.Lock()
 	defer l.walMu.Unlock()
 	err := l.wl.TruncateFront(seq)

@@ -31,8 +31,10 @@ type conn struct {
 	argBufs [][][]byte
 
 	// waitSeq is the log record this connection's pending replies depend
-	// on (0: none); set under Server.mu, consumed before flushing.
+	// on (0: none) and waitLog the log it was appended to; set under
+	// Server.mu, consumed before flushing.
 	waitSeq uint64
+	waitLog commandLog
 	// specCache holds the last few command names looked up (see lookup).
 	specCache [4]struct {
 		name []byte

@@ -71,9 +71,9 @@ func (s *Server) endBatch(c *conn) {
 		return
 	}
 	if seq := s.commitEffects(); seq != 0 {
-		c.waitSeq = seq
+		c.waitSeq, c.waitLog = seq, s.persist.log
 		for _, w := range s.servedInBatch {
-			w.waitSeq = seq
+			w.waitSeq, w.waitLog = seq, s.persist.log
 		}
 	}
 	s.servedInBatch = s.servedInBatch[:0]

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/aikv/aikv/aof"
@@ -47,6 +48,10 @@ type persistence struct {
 	// writeErr is set when the log could not be written; write commands
 	// are refused with MISCONF until a write succeeds again.
 	writeErr error
+	// writeFailed is true whenever writeErr may be set (it is only set
+	// with writeFailed); waitDurable reads it without the lock to skip
+	// taking s.mu when there is nothing to record or clear.
+	writeFailed atomic.Bool
 	// startup is what OpenPersistence decided to load.
 	startup startupLoad
 	// snapshotKeys is how many keys the startup snapshot held (INFO).
@@ -112,32 +117,42 @@ func (s *Server) commitEffects() uint64 {
 
 // waitDurable waits for the connection's last record to be as durable as
 // the policy requires. A failure puts the server in the MISCONF state.
+//
+// This runs once per replied batch of every writing client, so the common
+// case takes no server lock: the record is waited for on the log it was
+// appended to (captured with the seq in endBatch), and s.mu is taken only
+// to record a failure or to clear a previous one (writeFailed).
 func (c *conn) waitDurable() error {
-	seq := c.waitSeq
+	seq, log := c.waitSeq, c.waitLog
 	fsync := c.client.NeedFsync // read without mu: only this goroutine sets it (in its handlers)
 	if seq == 0 && !fsync {
 		return nil
 	}
-	c.waitSeq = 0
+	c.waitSeq, c.waitLog = 0, nil
 	c.client.NeedFsync = false
-	log := c.s.persistLog()
-	if log == nil {
-		return nil
-	}
 	var err error
 	if seq != 0 {
 		err = log.Wait(seq)
 	}
 	if err == nil && fsync {
-		err = log.Sync()
+		if log = c.s.persistLog(); log != nil {
+			err = log.Sync()
+		}
+	}
+	if err == nil && !c.s.persist.writeFailed.Load() {
+		return nil
 	}
 	c.s.mu.Lock()
 	if err != nil {
 		c.s.persist.writeErr = err
+		c.s.persist.writeFailed.Store(true)
 		c.s.log.Error("append-only log write failed", "err", err)
 	} else if c.s.persist.writeErr != nil {
 		c.s.persist.writeErr = nil
 		c.s.log.Info("append-only log writes recovered")
+	}
+	if c.s.persist.writeErr == nil {
+		c.s.persist.writeFailed.Store(false)
 	}
 	c.s.mu.Unlock()
 	return err
