@@ -473,6 +473,9 @@ func (db *DB) set(key []byte, e Entry, expireAt int64, keepTTL bool) {
 	k := bstr(key)
 	e.snap = db.ks.snapEpoch
 	e.setSize(valueSize(&e))
+	// A dead key is reclaimed first ("expired"), as Redis's setKey does
+	// through lookupKeyWrite: the value then arrives as a new key.
+	db.lookup(k)
 	if old := db.keys.GetPtr(k); old != nil {
 		db.preWrite(k, old)
 		db.used += e.recordedSize() - old.recordedSize()
