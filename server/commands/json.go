@@ -71,6 +71,20 @@ func jsonWrongArity(c *command.Context) {
 	c.W.Error("ERR wrong number of arguments for '" + string(c.Args[0]) + "' command")
 }
 
+// jsonChanged records an in-place change of the document at key and
+// sends RedisJSON's keyspace event (class d, module events: "json.set",
+// "json.del", "json.numincrby"...).
+func jsonChanged(c *command.Context, key []byte, event string) {
+	c.DB.Modified(key)
+	c.Notify(command.NotifyModule, event, key)
+}
+
+// jsonCreated stores a new document at key and sends the event.
+func jsonCreated(c *command.Context, key []byte, root *jsonval.Node, event string) {
+	c.DB.SetValue(key, &jsonval.Doc{Root: root}, 0, false)
+	c.Notify(command.NotifyModule, event, key)
+}
+
 func jsonLookup(c *command.Context, key []byte, write bool) (*jsonval.Doc, bool, bool) {
 	return lookupTyped[*jsonval.Doc](c, key, write)
 }
@@ -436,7 +450,7 @@ func jsonSet(c *command.Context) {
 		case mode == setXX:
 			c.W.Null()
 		case p.IsRoot():
-			c.DB.SetValue(c.Args[1], &jsonval.Doc{Root: val}, 0, false)
+			jsonCreated(c, c.Args[1], val, "json.set")
 			c.W.OK()
 		default:
 			c.W.Error(command.ErrJSONNewAtRoot)
@@ -449,7 +463,7 @@ func jsonSet(c *command.Context) {
 			return
 		}
 		doc.Root = val
-		c.DB.Modified(c.Args[1])
+		jsonChanged(c, c.Args[1], "json.set")
 		c.W.OK()
 		return
 	}
@@ -462,7 +476,7 @@ func jsonSet(c *command.Context) {
 		c.W.Null()
 		return
 	}
-	c.DB.Modified(c.Args[1])
+	jsonChanged(c, c.Args[1], "json.set")
 	c.W.OK()
 }
 
@@ -496,7 +510,7 @@ func jsonMerge(c *command.Context) {
 			c.W.Error(command.ErrJSONNewAtRoot)
 			return
 		}
-		c.DB.SetValue(c.Args[1], &jsonval.Doc{Root: val}, 0, false)
+		jsonCreated(c, c.Args[1], val, "json.merge")
 		c.W.OK()
 		return
 	}
@@ -514,7 +528,7 @@ func jsonMerge(c *command.Context) {
 		c.W.Null()
 		return
 	}
-	c.DB.Modified(c.Args[1])
+	jsonChanged(c, c.Args[1], "json.merge")
 	c.W.OK()
 }
 
@@ -568,15 +582,15 @@ func jsonMSet(c *command.Context) {
 			if e := c.DB.LookupWrite(a.key); e != nil {
 				if d, ok := e.Obj().(*jsonval.Doc); ok {
 					d.Root = a.val
-					c.DB.Modified(a.key)
+					jsonChanged(c, a.key, "json.mset")
 					continue
 				}
 			}
-			c.DB.SetValue(a.key, &jsonval.Doc{Root: a.val}, 0, false)
+			jsonCreated(c, a.key, a.val, "json.mset")
 			continue
 		}
 		if len(a.ups) > 0 && jsonApply(a.doc, a.ups, a.val, false) {
-			c.DB.Modified(a.key)
+			jsonChanged(c, a.key, "json.mset")
 		}
 	}
 	c.W.OK()
@@ -644,7 +658,9 @@ func jsonDel(c *command.Context) {
 		return
 	}
 	if p.IsRoot() {
+		// RedisModule_DeleteKey sends no "del" of its own.
 		c.DB.Delete(c.Args[1])
+		c.Notify(command.NotifyModule, "json.del", c.Args[1])
 		c.W.Int(1)
 		return
 	}
@@ -662,7 +678,7 @@ func jsonDel(c *command.Context) {
 		}
 	}
 	if deleted > 0 {
-		c.DB.Modified(c.Args[1])
+		jsonChanged(c, c.Args[1], "json.del")
 	}
 	c.W.Int(int64(deleted))
 }
@@ -749,6 +765,10 @@ func jsonNumOp(c *command.Context) {
 		}
 		res, errText := jsonArith(c.Name(), m.Node, in)
 		if errText != "" {
+			if changed {
+				// Earlier matches stay changed; RedisJSON sends no event.
+				c.DB.Modified(c.Args[1])
+			}
 			c.W.Error(errText)
 			return
 		}
@@ -757,7 +777,7 @@ func jsonNumOp(c *command.Context) {
 		changed = true
 	}
 	if changed {
-		c.DB.Modified(c.Args[1])
+		jsonChanged(c, c.Args[1], c.Name()) // json.numincrby, json.nummultby, json.numpowby
 	}
 	if c.W.Proto() >= 3 {
 		c.W.Array(len(results))
@@ -860,7 +880,7 @@ func jsonToggle(c *command.Context) {
 		res[i], last = &v, m.Node
 	}
 	if last != nil {
-		c.DB.Modified(c.Args[1])
+		jsonChanged(c, c.Args[1], "json.toggle")
 	}
 	if !p.Legacy {
 		optInts(c, res)
@@ -911,7 +931,7 @@ func jsonStrAppend(c *command.Context) {
 		last = res[i]
 	}
 	if last != nil {
-		c.DB.Modified(c.Args[1])
+		jsonChanged(c, c.Args[1], "json.strappend")
 	}
 	if !p.Legacy {
 		optInts(c, res)
@@ -1012,7 +1032,7 @@ func jsonArrAppend(c *command.Context) {
 		last = res[i]
 	}
 	if last != nil {
-		c.DB.Modified(c.Args[1])
+		jsonChanged(c, c.Args[1], "json.arrappend")
 	}
 	if !p.Legacy {
 		optInts(c, res)
@@ -1141,7 +1161,8 @@ func jsonArrInsert(c *command.Context) {
 		}
 		if at < 0 || at > l {
 			if last != nil {
-				c.DB.Modified(c.Args[1]) // earlier matches stay changed
+				// Earlier matches stay changed; RedisJSON sends no event.
+				c.DB.Modified(c.Args[1])
 			}
 			c.W.Error(command.ErrJSONIndexBounds)
 			return
@@ -1151,7 +1172,7 @@ func jsonArrInsert(c *command.Context) {
 		last = res[i]
 	}
 	if last != nil {
-		c.DB.Modified(c.Args[1])
+		jsonChanged(c, c.Args[1], "json.arrinsert")
 	}
 	if !p.Legacy {
 		optInts(c, res)
@@ -1255,8 +1276,13 @@ func jsonArrPop(c *command.Context) {
 		m.Node.Arr = slices.Delete(m.Node.Arr, int(at), int(at)+1)
 		changed = true
 	}
-	if changed {
-		c.DB.Modified(c.Args[1])
+	switch {
+	case changed:
+		jsonChanged(c, c.Args[1], "json.arrpop")
+	case p.Legacy && arrays > 0:
+		// RedisJSON's legacy path notifies when it found an array, even
+		// an empty one (a wart copied).
+		c.Notify(command.NotifyModule, "json.arrpop", c.Args[1])
 	}
 	if p.Legacy {
 		if arrays == 0 {
@@ -1325,7 +1351,7 @@ func jsonArrTrim(c *command.Context) {
 		last = res[i]
 	}
 	if last != nil {
-		c.DB.Modified(c.Args[1])
+		jsonChanged(c, c.Args[1], "json.arrtrim")
 	}
 	if !p.Legacy {
 		optInts(c, res)
@@ -1448,7 +1474,7 @@ func jsonClear(c *command.Context) {
 		cleared++
 	}
 	if cleared > 0 {
-		c.DB.Modified(c.Args[1])
+		jsonChanged(c, c.Args[1], "json.clear")
 	}
 	c.W.Int(int64(cleared))
 }
