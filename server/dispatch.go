@@ -187,6 +187,11 @@ func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) *command.S
 	start := c.cmdStart
 	prev := s.current
 	s.current = c
+	if s.tracking.clients > 0 {
+		// Before the command, as Redis's processCommand: the client's
+		// own evicted keys are invalidated after its reply.
+		s.trackingLimitLocked()
+	}
 	s.beforeHandlerLocked(run)
 	run.Handler(ctx)
 	s.afterHandlerLocked(&c.client, run, args, c.w.Errors != errsBefore)

@@ -34,6 +34,10 @@ type tracking struct {
 	// nil entry is a flush.
 	pendingSelf []*string
 	bcastDirty  bool
+	// limitRuns counts consecutive limit checks that ended still over
+	// tracking-table-max-keys (Redis's timeout_counter): each one makes
+	// the next try harder.
+	limitRuns int
 }
 
 // bcastPrefix is one BCAST prefix: its clients and the keys modified
@@ -161,6 +165,13 @@ func (s *Server) trackingKeyModifiedLocked(key string) {
 			s.tracking.bcastDirty = true
 		}
 	}
+	s.trackingInvalidateTableKeyLocked(key)
+}
+
+// trackingInvalidateTableKeyLocked sends the invalidation of a key in the
+// table of remembered keys (default mode) to its clients and forgets it.
+// Caller holds s.mu.
+func (s *Server) trackingInvalidateTableKeyLocked(key string) {
 	ids, ok := s.tracking.keys[key]
 	if !ok {
 		return
@@ -180,6 +191,33 @@ func (s *Server) trackingKeyModifiedLocked(key string) {
 		}
 		s.sendInvalidationLocked(c, []string{key}, false)
 	}
+}
+
+// trackingLimitLocked is Redis's trackingLimitUsedSlots: while the table
+// of remembered keys holds more than tracking-table-max-keys (0: no
+// limit), random keys are invalidated as if modified, so their clients
+// drop them. The effort grows with each call that could not get under the
+// limit: 100 keys, then 200... It runs before each command and in the
+// cron, as Redis does. Caller holds s.mu.
+func (s *Server) trackingLimitLocked() {
+	limit := s.cfg.TrackingTableMaxKeys
+	if limit <= 0 || int64(len(s.tracking.keys)) <= limit {
+		s.tracking.limitRuns = 0
+		return
+	}
+	for effort := 100 * (s.tracking.limitRuns + 1); effort > 0; effort-- {
+		var victim string
+		for k := range s.tracking.keys { // map order is random
+			victim = k
+			break
+		}
+		s.trackingInvalidateTableKeyLocked(victim)
+		if int64(len(s.tracking.keys)) <= limit {
+			s.tracking.limitRuns = 0
+			return
+		}
+	}
+	s.tracking.limitRuns++
 }
 
 // trackingFlushedLocked sends the null invalidation of FLUSHDB/FLUSHALL
