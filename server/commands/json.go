@@ -85,6 +85,20 @@ func jsonCreated(c *command.Context, key []byte, root *jsonval.Node, event strin
 	c.Notify(command.NotifyModule, event, key)
 }
 
+// jsonInPlace runs fn, an in-place change of n, one of the matches ms of a
+// path in doc, keeping the document's size exact. With one match the
+// change of n's subtree is added; with several, one change may detach
+// another match (CLEAR $..*, an ARRPOP of an array holding another), so
+// the size is measured again once instead.
+func jsonInPlace(doc *jsonval.Doc, ms []jsonval.Match, n *jsonval.Node, fn func()) {
+	if len(ms) == 1 {
+		doc.Update(n, fn)
+		return
+	}
+	fn()
+	doc.SetRoot(doc.Root)
+}
+
 func jsonLookup(c *command.Context, key []byte, write bool) (*jsonval.Doc, bool, bool) {
 	return lookupTyped[*jsonval.Doc](c, key, write)
 }
@@ -359,56 +373,33 @@ func jsonApply(doc *jsonval.Doc, ups []jsonUpdate, v *jsonval.Node, merge bool) 
 		if u.add {
 			parent, _ := jsonval.Resolve(doc.Root, u.path)
 			if parent != nil && parent.Kind == jsonval.Object && parent.Get(u.key) == nil {
-				parent.Set(u.key, val)
+				doc.SetMember(parent, u.key, val)
 				changed = true
 			}
 			continue
 		}
 		if len(u.path) == 0 {
 			if merge {
-				doc.Root = jsonMergePatch(doc.Root, val)
+				doc.Merge(nil, val)
 			} else {
-				doc.Root = val
+				doc.SetRoot(val)
 			}
 			changed = true
 			continue
 		}
 		if merge {
-			cur, _ := jsonval.Resolve(doc.Root, u.path)
-			if cur == nil {
-				continue
-			}
 			if val.Kind == jsonval.Null {
 				// RedisJSON's documented behaviour: merging null into a
 				// path deletes it.
-				changed = jsonval.Delete(doc.Root, u.path) || changed
+				changed = doc.Delete(u.path) || changed
 				continue
 			}
-			val = jsonMergePatch(cur, val)
-		}
-		changed = jsonval.Replace(doc.Root, u.path, val) || changed
-	}
-	return changed
-}
-
-// jsonMergePatch applies an RFC 7386 merge patch to target and returns the
-// result (target is modified in place when it stays an object).
-func jsonMergePatch(target, patch *jsonval.Node) *jsonval.Node {
-	if patch.Kind != jsonval.Object {
-		return patch
-	}
-	if target == nil || target.Kind != jsonval.Object {
-		target = jsonval.NewObject()
-	}
-	for i, k := range patch.Keys {
-		v := patch.Vals[i]
-		if v.Kind == jsonval.Null {
-			target.Remove(k)
+			changed = doc.Merge(u.path, val) || changed
 			continue
 		}
-		target.Set(k, jsonMergePatch(target.Get(k), v))
+		changed = doc.Replace(u.path, val) || changed
 	}
-	return target
+	return changed
 }
 
 func jsonSet(c *command.Context) {
@@ -462,7 +453,7 @@ func jsonSet(c *command.Context) {
 			c.W.Null()
 			return
 		}
-		doc.Root = val
+		doc.SetRoot(val)
 		jsonChanged(c, c.Args[1], "json.set")
 		c.W.OK()
 		return
@@ -581,7 +572,7 @@ func jsonMSet(c *command.Context) {
 		if a.root {
 			if e := c.DB.LookupWrite(a.key); e != nil {
 				if d, ok := e.Obj().(*jsonval.Doc); ok {
-					d.Root = a.val
+					d.SetRoot(a.val)
 					jsonChanged(c, a.key, "json.mset")
 					continue
 				}
@@ -673,7 +664,7 @@ func jsonDel(c *command.Context) {
 		if len(path) == 0 {
 			continue
 		}
-		if jsonval.Delete(doc.Root, path) {
+		if doc.Delete(path) {
 			deleted++
 		}
 	}
@@ -772,7 +763,7 @@ func jsonNumOp(c *command.Context) {
 			c.W.Error(errText)
 			return
 		}
-		*m.Node = *res
+		doc.Update(m.Node, func() { *m.Node = *res })
 		results[i] = res
 		changed = true
 	}
@@ -926,7 +917,7 @@ func jsonStrAppend(c *command.Context) {
 				return
 			}
 		}
-		m.Node.S += suffix.S
+		doc.Update(m.Node, func() { m.Node.S += suffix.S })
 		res[i] = i64p(len(m.Node.S))
 		last = res[i]
 	}
@@ -1027,7 +1018,7 @@ func jsonArrAppend(c *command.Context) {
 		if m.Node.Kind != jsonval.Array {
 			continue
 		}
-		m.Node.Arr = append(m.Node.Arr, cloneAll(vals)...)
+		doc.Update(m.Node, func() { m.Node.Arr = append(m.Node.Arr, cloneAll(vals)...) })
 		res[i] = i64p(len(m.Node.Arr))
 		last = res[i]
 	}
@@ -1167,7 +1158,7 @@ func jsonArrInsert(c *command.Context) {
 			c.W.Error(command.ErrJSONIndexBounds)
 			return
 		}
-		m.Node.Arr = slices.Insert(m.Node.Arr, int(at), cloneAll(vals)...)
+		doc.Update(m.Node, func() { m.Node.Arr = slices.Insert(m.Node.Arr, int(at), cloneAll(vals)...) })
 		res[i] = i64p(len(m.Node.Arr))
 		last = res[i]
 	}
@@ -1273,7 +1264,7 @@ func jsonArrPop(c *command.Context) {
 		}
 		at := normStart(index, int64(len(m.Node.Arr)))
 		res[i] = jsonval.Serialize(m.Node.Arr[at])
-		m.Node.Arr = slices.Delete(m.Node.Arr, int(at), int(at)+1)
+		jsonInPlace(doc, ms, m.Node, func() { m.Node.Arr = slices.Delete(m.Node.Arr, int(at), int(at)+1) })
 		changed = true
 	}
 	switch {
@@ -1342,11 +1333,13 @@ func jsonArrTrim(c *command.Context) {
 		if start < 0 || start < l {
 			s = normStart(start, l)
 		}
-		if s > e || l == 0 {
-			m.Node.Arr = m.Node.Arr[:0]
-		} else {
-			m.Node.Arr = append(m.Node.Arr[:0], m.Node.Arr[s:e+1]...)
-		}
+		jsonInPlace(doc, ms, m.Node, func() {
+			if s > e || l == 0 {
+				m.Node.Arr = m.Node.Arr[:0]
+			} else {
+				m.Node.Arr = append(m.Node.Arr[:0], m.Node.Arr[s:e+1]...)
+			}
+		})
 		res[i] = i64p(len(m.Node.Arr))
 		last = res[i]
 	}
@@ -1461,16 +1454,18 @@ func jsonClear(c *command.Context) {
 	cleared := 0
 	for _, m := range ms {
 		n := m.Node
+		var clear func()
 		switch {
 		case n.Kind == jsonval.Array && len(n.Arr) > 0:
-			n.Arr = nil
+			clear = func() { n.Arr = nil }
 		case n.Kind == jsonval.Object && len(n.Keys) > 0:
-			*n = *jsonval.NewObject()
+			clear = func() { *n = *jsonval.NewObject() }
 		case n.IsNumber() && n.Float64() != 0:
-			*n = *jsonval.NewInt(0)
+			clear = func() { *n = *jsonval.NewInt(0) }
 		default:
 			continue
 		}
+		jsonInPlace(doc, ms, n, clear)
 		cleared++
 	}
 	if cleared > 0 {
