@@ -92,6 +92,7 @@ func notificationStream(t *testing.T, h *Handle, lines []scriptLine) []string {
 			out = append(out, r.Elems[2].Str+" "+r.Elems[3].Str)
 		}
 	}
+	inMulti := false
 	for _, l := range lines {
 		if strings.EqualFold(l.args[0], "sleep") {
 			ms, _ := strconv.Atoi(l.args[1])
@@ -99,7 +100,17 @@ func notificationStream(t *testing.T, h *Handle, lines []scriptLine) []string {
 			continue
 		}
 		r := cmd.Do(l.args...)
-		sync()
+		// Inside MULTI the marker would be queued: the transaction's
+		// events are collected after EXEC.
+		switch strings.ToUpper(l.args[0]) {
+		case "MULTI":
+			inMulti = true
+		case "EXEC", "DISCARD":
+			inMulti = false
+		}
+		if !inMulti {
+			sync()
+		}
 		rs := r.String()
 		switch {
 		case l.skipReply || l.shapeOnly:
