@@ -179,3 +179,67 @@ func TestNotifyMigrate(t *testing.T) {
 		t.Errorf("MIGRATE events differ:\naikv:\n%s\nredis:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestNotifyServedBlocked compares the events of blocked clients served by
+// another client's push on AiKv and Redis: the push's own events, then
+// those of the pop it serves (and "del" when that empties the key).
+func TestNotifyServedBlocked(t *testing.T) {
+	redis := StartRedis(t)
+	aikv := StartServer(t, Options{Args: []string{"--appendonly", "no"}})
+	cases := []struct {
+		block []string // run by the blocked client
+		push  [][]string
+	}{
+		{[]string{"BLPOP", "l", "0"}, [][]string{{"RPUSH", "l", "a"}}},
+		{[]string{"BRPOP", "l", "0"}, [][]string{{"RPUSH", "l", "a", "b"}}},
+		{[]string{"BLMOVE", "l", "d", "LEFT", "RIGHT", "0"}, [][]string{{"LPUSH", "l", "a"}}},
+		{[]string{"BLMPOP", "0", "2", "x", "l", "RIGHT", "COUNT", "5"}, [][]string{{"RPUSH", "l", "a", "b"}}},
+		{[]string{"BZPOPMIN", "z", "0"}, [][]string{{"ZADD", "z", "1", "a", "2", "b"}}},
+		{[]string{"BZMPOP", "0", "1", "z", "MAX", "COUNT", "9"}, [][]string{{"ZADD", "z", "1", "a"}}},
+	}
+	run := func(h *Handle) []string {
+		cmd, blocked, sub := h.Raw(t), h.Raw(t), h.Raw(t)
+		if r := cmd.Do("CONFIG", "SET", "notify-keyspace-events", "KEAnm"); r.IsError() {
+			t.Fatal(r)
+		}
+		if r := sub.Do("PSUBSCRIBE", "__keyevent@*"); r.IsError() {
+			t.Fatal(r)
+		}
+		var out []string
+		for i, tc := range cases {
+			cmd.Do("FLUSHALL")
+			blocked.Send(tc.block...)
+			// Wait until the server has parked it.
+			for deadline := time.Now().Add(30 * time.Second); ; {
+				if r := cmd.Do("CLIENT", "LIST"); strings.Count(r.Str, "cmd="+strings.ToLower(tc.block[0])) > 0 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("%v never blocked", tc.block)
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			for _, p := range tc.push {
+				out = append(out, "> "+strings.Join(p, " ")+" -> "+cmd.Do(p...).String())
+			}
+			out = append(out, "blocked got "+blocked.Read().String())
+			marker := "__keyevent@0__:~marker" + strconv.Itoa(i)
+			cmd.Do("PUBLISH", marker, "m")
+			for {
+				r := sub.Read()
+				if len(r.Elems) != 4 {
+					t.Fatalf("unexpected %s", r)
+				}
+				if r.Elems[2].Str == marker {
+					break
+				}
+				out = append(out, r.Elems[2].Str+" "+r.Elems[3].Str)
+			}
+		}
+		return out
+	}
+	want, got := run(redis), run(aikv)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("events differ:\naikv:\n%s\nredis:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
