@@ -164,6 +164,11 @@ func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) *command.S
 		s.reject(c, run, command.ErrOOM)
 		return nil
 	}
+	if s.tracking.clients > 0 {
+		// Where Redis's processCommand does it: after the OOM check,
+		// before queuing in MULTI or running.
+		s.trackingLimitLocked(c)
+	}
 	if msg := s.misconf(); msg != "" && (run.Flags.Has(command.Write) || s.execWrites(c, run)) {
 		run.Stats.RejectedCalls++
 		s.reject(c, run, msg)
@@ -187,11 +192,6 @@ func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) *command.S
 	start := c.cmdStart
 	prev := s.current
 	s.current = c
-	if s.tracking.clients > 0 {
-		// Before the command, as Redis's processCommand: the client's
-		// own evicted keys are invalidated after its reply.
-		s.trackingLimitLocked()
-	}
 	s.beforeHandlerLocked(run)
 	run.Handler(ctx)
 	s.afterHandlerLocked(&c.client, run, args, c.w.Errors != errsBefore)

@@ -337,7 +337,7 @@ func (s *Server) cron() {
 			}
 			if s.tracking.clients > 0 {
 				// Also when idle, after a CONFIG SET lowered the limit.
-				s.trackingLimitLocked()
+				s.trackingLimitLocked(nil)
 			}
 			s.mu.Unlock()
 		}

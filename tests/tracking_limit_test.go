@@ -80,3 +80,55 @@ func TestTrackingTableMaxKeys(t *testing.T) {
 		})
 	}
 }
+
+// TestTrackingTableMaxKeysBeforeCommand checks the limit Redis applies
+// before each command: with tracking-table-max-keys 1, a pipelined GET of a
+// third key first evicts one of the two remembered keys, and the client's
+// own invalidation goes out at once, before that GET's reply (Redis 7.0
+// defers a client's own invalidations only while its command executes).
+func TestTrackingTableMaxKeysBeforeCommand(t *testing.T) {
+	for _, srv := range []struct {
+		name  string
+		start func(t *testing.T) *Handle
+	}{
+		{"aikv", func(t *testing.T) *Handle { return StartServer(t, Options{Args: []string{"--appendonly", "no"}}) }},
+		{"redis", func(t *testing.T) *Handle { return StartRedis(t) }},
+	} {
+		t.Run(srv.name, func(t *testing.T) {
+			h := srv.start(t)
+			tc := h.Raw(t)
+			for _, c := range [][]string{{"HELLO", "3"}, {"CONFIG", "SET", "tracking-table-max-keys", "1"}, {"CLIENT", "TRACKING", "ON"}} {
+				if r := tc.Do(c...); r.IsError() {
+					t.Fatal(r)
+				}
+			}
+			// One write: the server runs the three GETs without its cron
+			// in between.
+			tc.SendRaw(EncodeCommand("GET", "k1") + EncodeCommand("GET", "k2") + EncodeCommand("GET", "k3"))
+			for i := 0; i < 2; i++ {
+				if r := tc.Read(); r.Kind != '_' {
+					t.Fatalf("GET reply %d: %s", i, r)
+				}
+			}
+			r := tc.Read()
+			if r.Kind != '>' || len(r.Elems) != 2 || r.Elems[0].Str != "invalidate" || len(r.Elems[1].Elems) != 1 {
+				t.Fatalf("after the replies: %s", r)
+			}
+			first := r.Elems[1].Elems[0].Str
+			if first != "k1" && first != "k2" {
+				t.Fatalf("evicted %q before GET k3, want k1 or k2", first)
+			}
+			if r := tc.Read(); r.Kind != '_' {
+				t.Fatalf("GET k3 reply: %s", r)
+			}
+			// Two keys remain over the limit of 1: the cron evicts one more.
+			r = tc.Read()
+			if r.Kind != '>' || len(r.Elems) != 2 || len(r.Elems[1].Elems) != 1 {
+				t.Fatalf("second invalidation: %s", r)
+			}
+			if second := r.Elems[1].Elems[0].Str; second == first {
+				t.Fatalf("%s invalidated twice", first)
+			}
+		})
+	}
+}
