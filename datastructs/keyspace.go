@@ -31,6 +31,14 @@ type AddObserver interface {
 	KeyAdded(db int, key string)
 }
 
+// MissObserver is implemented by an Observer that also wants to know
+// about every read lookup (Lookup) that finds no live key: Redis's
+// lookupKeyRead sends the "keymiss" notification there. key aliases the
+// caller's buffer.
+type MissObserver interface {
+	KeyMissed(db int, key []byte)
+}
+
 // Options configures a Keyspace. The zero value is usable.
 type Options struct {
 	// Databases is the number of databases (the "databases" config);
@@ -57,7 +65,8 @@ type Keyspace struct {
 	dbs      []*DB
 	now      func() int64
 	observer Observer
-	adder    AddObserver // observer, if it implements AddObserver
+	adder    AddObserver  // observer, if it implements AddObserver
+	misser   MissObserver // observer, if it implements MissObserver
 	rnd      *rand.Rand
 	// Stats are updated by lookups and expiry.
 	Stats Stats
@@ -183,6 +192,7 @@ func New(opts Options) *Keyspace {
 func (ks *Keyspace) SetObserver(o Observer) {
 	ks.observer = o
 	ks.adder, _ = o.(AddObserver)
+	ks.misser, _ = o.(MissObserver)
 }
 
 // Now returns the keyspace clock in Unix milliseconds.
@@ -328,7 +338,7 @@ func (db *DB) expire(key string) {
 }
 
 // Lookup returns the live entry for key for reading, or nil. It counts a
-// keyspace hit or miss. The pointer is valid until the next change to db.
+// keyspace hit or miss, and tells a MissObserver about a miss. The pointer is valid until the next change to db.
 //
 // While a snapshot runs, the first lookup of an entry not yet captured
 // captures it (as LookupWrite does): a handler that mutates what it got
@@ -338,6 +348,9 @@ func (db *DB) Lookup(key []byte) *Entry {
 	e := db.lookup(k)
 	if e == nil {
 		db.ks.Stats.KeyspaceMisses++
+		if db.ks.misser != nil {
+			db.ks.misser.KeyMissed(db.index, key)
+		}
 	} else {
 		db.ks.Stats.KeyspaceHits++
 		db.ks.touch(e)
@@ -460,6 +473,9 @@ func (db *DB) set(key []byte, e Entry, expireAt int64, keepTTL bool) {
 	k := bstr(key)
 	e.snap = db.ks.snapEpoch
 	e.setSize(valueSize(&e))
+	// A dead key is reclaimed first ("expired"), as Redis's setKey does
+	// through lookupKeyWrite: the value then arrives as a new key.
+	db.lookup(k)
 	if old := db.keys.GetPtr(k); old != nil {
 		db.preWrite(k, old)
 		db.used += e.recordedSize() - old.recordedSize()

@@ -177,6 +177,11 @@ func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) *command.S
 		s.reject(c, run, command.ErrOOM)
 		return nil
 	}
+	if s.tracking.clients > 0 {
+		// Where Redis's processCommand does it: after the OOM check,
+		// before queuing in MULTI or running.
+		s.trackingLimitLocked(c)
+	}
 	if msg := s.misconf(); msg != "" && (run.Flags.Has(command.Write) || s.execWrites(c, run)) {
 		run.Stats.RejectedCalls++
 		s.reject(c, run, msg)

@@ -89,3 +89,11 @@ func (s *Server) KeyAdded(db int, key string) {
 		s.NotifyKeyspaceEvent(command.NotifyNew, "new", []byte(key), db)
 	}
 }
+
+// KeyMissed implements datastructs.MissObserver: Redis's lookupKeyRead
+// sends "keymiss" (class m) for a read lookup that finds nothing.
+func (s *Server) KeyMissed(db int, key []byte) {
+	if s.cfg.NotifyKeyspaceEvents != "" {
+		s.NotifyKeyspaceEvent(command.NotifyKeyMiss, "keymiss", key, db)
+	}
+}

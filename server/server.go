@@ -341,6 +341,10 @@ func (s *Server) cron() {
 			for i := 0; i < s.ks.NumDBs(); i++ {
 				s.ks.DB(i).RehashStep(100)
 			}
+			if s.tracking.clients > 0 {
+				// Also when idle, after a CONFIG SET lowered the limit.
+				s.trackingLimitLocked(nil)
+			}
 			s.mu.Unlock()
 		}
 	}

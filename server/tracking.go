@@ -34,6 +34,10 @@ type tracking struct {
 	// nil entry is a flush.
 	pendingSelf []*string
 	bcastDirty  bool
+	// limitRuns counts consecutive limit checks that ended still over
+	// tracking-table-max-keys (Redis's timeout_counter): each one makes
+	// the next try harder.
+	limitRuns int
 }
 
 // bcastPrefix is one BCAST prefix: its clients and the keys modified
@@ -161,6 +165,14 @@ func (s *Server) trackingKeyModifiedLocked(key string) {
 			s.tracking.bcastDirty = true
 		}
 	}
+	s.trackingInvalidateTableKeyLocked(key, nil)
+}
+
+// trackingInvalidateTableKeyLocked sends the invalidation of a key in the
+// table of remembered keys (default mode) to its clients and forgets it.
+// next is the client about to run a command (the limit check before it),
+// or nil. Caller holds s.mu.
+func (s *Server) trackingInvalidateTableKeyLocked(key string, next *conn) {
 	ids, ok := s.tracking.keys[key]
 	if !ok {
 		return
@@ -169,6 +181,16 @@ func (s *Server) trackingKeyModifiedLocked(key string) {
 	for id := range ids {
 		c := s.clients[id]
 		if c == nil || !c.client.Tracking.On || c.client.Tracking.BCast {
+			continue
+		}
+		if next != nil && c == next {
+			// Redis's NOLOOP test looks at current_client, already set
+			// before the command runs: a client's own keys evicted by the
+			// limit are not invalidated to it (a wart copied). Otherwise
+			// the invalidation goes out at once, ahead of the reply.
+			if !c.client.Tracking.NoLoop {
+				s.sendInvalidationLocked(c, []string{key}, false)
+			}
 			continue
 		}
 		if c == s.current {
@@ -180,6 +202,40 @@ func (s *Server) trackingKeyModifiedLocked(key string) {
 		}
 		s.sendInvalidationLocked(c, []string{key}, false)
 	}
+}
+
+// trackingLimitLocked is Redis's trackingLimitUsedSlots: while the table
+// of remembered keys holds more than tracking-table-max-keys (0: no
+// limit), random keys are invalidated as if modified, so their clients
+// drop them. The effort grows with each call that could not get under the
+// limit: 100 keys, then 200... It runs before each command (next is the
+// client about to run it: its own invalidations go out at once, before the
+// reply, as in Redis 7.0) and in the cron (next nil). Caller holds s.mu.
+func (s *Server) trackingLimitLocked(next *conn) {
+	limit := s.cfg.TrackingTableMaxKeys
+	if limit <= 0 || int64(len(s.tracking.keys)) <= limit {
+		s.tracking.limitRuns = 0
+		return
+	}
+	if next != nil {
+		// Pushes to next then join its reply buffer, in order.
+		prev := s.current
+		s.current = next
+		defer func() { s.current = prev }()
+	}
+	for effort := 100 * (s.tracking.limitRuns + 1); effort > 0; effort-- {
+		var victim string
+		for k := range s.tracking.keys { // map order is random
+			victim = k
+			break
+		}
+		s.trackingInvalidateTableKeyLocked(victim, next)
+		if int64(len(s.tracking.keys)) <= limit {
+			s.tracking.limitRuns = 0
+			return
+		}
+	}
+	s.tracking.limitRuns++
 }
 
 // trackingFlushedLocked sends the null invalidation of FLUSHDB/FLUSHALL

@@ -228,6 +228,9 @@ func TestMemory(t *testing.T) {
 	}{
 		{"null", 8}, {"1", 8}, {"1.0", 24}, {"-1", 8}, {`"string"`, 14}, {"[]", 8}, {"{}", 8},
 		{`"Olá"`, 12}, {"[1]", 64}, {"[1, 2]", 72}, {"[1, 2, 3]", 80}, {`[1, "string", {}]`, 86},
+		// test_get_memory of RedisJSON's ivalue_manager.rs.
+		{`{"a": 100.12, "b": "foo", "c": true, "d": 126, "e": -112, "f": 7388608, "g": -6388608,
+		  "h": 9388608, "i": -9485608, "j": [], "k": {}, "l": [1, "asas", {"a": 1}], "m": {"t": "f"}}`, 903},
 	}
 	for _, tc := range cases {
 		if got := Memory(mustParse(t, tc.in)); got != tc.want {

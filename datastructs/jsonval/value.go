@@ -280,8 +280,164 @@ func capacity(n int) int {
 }
 
 // Doc is a JSON document stored under a key.
+//
+// Its size (Memory of Root) is cached for the keyspace's memory
+// accounting, which asks for it after every change: the mutators below
+// keep the cache exact by adding the change of the part they touch, so a
+// one-field write to a large document costs O(field), not O(document).
+// Code that changes Root's tree by other means must call SetRoot (or
+// Update) so the cache is recomputed.
 type Doc struct {
 	Root *Node
+	// size is Memory(Root) when known is set.
+	size  int64
+	known bool
+}
+
+// SetRoot replaces the whole document.
+func (d *Doc) SetRoot(n *Node) { d.Root, d.known = n, false }
+
+// grow adds delta to the cached size.
+func (d *Doc) grow(delta int64) { d.size += delta }
+
+// Update runs fn, which changes the subtree at n in place (n stays where
+// it is: its parent is not touched), and accounts for the change.
+func (d *Doc) Update(n *Node, fn func()) {
+	if !d.known {
+		fn()
+		return
+	}
+	before := Memory(n)
+	fn()
+	d.size += Memory(n) - before
+}
+
+// Replace stores v at a location (not the root); it reports whether the
+// location existed.
+func (d *Doc) Replace(path []Seg, v *Node) bool {
+	old, parent := Resolve(d.Root, path)
+	if old == nil || parent == nil {
+		return false
+	}
+	if d.known && old != v {
+		d.size += Memory(v) - Memory(old)
+	}
+	return Replace(d.Root, path, v)
+}
+
+// Delete removes the value at a location (not the root).
+func (d *Doc) Delete(path []Seg) bool {
+	old, parent := Resolve(d.Root, path)
+	if old == nil || parent == nil {
+		return false
+	}
+	before := overhead(parent)
+	if !Delete(d.Root, path) {
+		return false
+	}
+	d.size += overhead(parent) - before - Memory(old) - memberKey(parent, path[len(path)-1])
+	return true
+}
+
+// SetMember stores v as member key of obj, an object of the document.
+func (d *Doc) SetMember(obj *Node, key string, v *Node) {
+	if old := obj.Get(key); old != nil {
+		if old != v {
+			d.size += Memory(v) - Memory(old)
+		}
+		obj.Set(key, v)
+		return
+	}
+	before := overhead(obj)
+	obj.Set(key, v)
+	d.size += overhead(obj) - before + int64(len(key)) + Memory(v)
+}
+
+// Merge applies an RFC 7386 merge patch at a location (the root when path
+// is empty) and reports whether the location existed.
+func (d *Doc) Merge(path []Seg, patch *Node) bool {
+	if len(path) == 0 {
+		root, delta := mergePatch(d.Root, patch)
+		d.Root = root
+		d.size += delta
+		return true
+	}
+	cur, parent := Resolve(d.Root, path)
+	if cur == nil || parent == nil {
+		return false
+	}
+	res, delta := mergePatch(cur, patch)
+	d.size += delta
+	if res != cur {
+		Replace(d.Root, path, res)
+	}
+	return true
+}
+
+// mergePatch applies patch to target (nil when absent) and returns the
+// result, which may be target changed in place, and the change of Memory
+// from target to it.
+func mergePatch(target, patch *Node) (*Node, int64) {
+	if patch.Kind != Object {
+		return patch, Memory(patch) - memoryOrZero(target)
+	}
+	var delta int64
+	if target == nil || target.Kind != Object {
+		delta -= memoryOrZero(target)
+		target = NewObject()
+		delta += Memory(target)
+	}
+	for i, k := range patch.Keys {
+		v := patch.Vals[i]
+		old := target.Get(k)
+		before := overhead(target)
+		if v.Kind == Null {
+			if old != nil {
+				target.Remove(k)
+				delta += overhead(target) - before - Memory(old) - int64(len(k))
+			}
+			continue
+		}
+		res, d := mergePatch(old, v)
+		target.Set(k, res)
+		delta += d
+		if old == nil {
+			delta += overhead(target) - before + int64(len(k))
+		}
+	}
+	return target, delta
+}
+
+func memoryOrZero(n *Node) int64 {
+	if n == nil {
+		return 0
+	}
+	return Memory(n)
+}
+
+// overhead is the part of Memory(n) for n's own table (0 for scalars and
+// empty containers).
+func overhead(n *Node) int64 {
+	switch n.Kind {
+	case Array:
+		if c := capacity(len(n.Arr)); c > 0 {
+			return int64(8 * (c + 2))
+		}
+	case Object:
+		if c := capacity(len(n.Keys)); c > 0 {
+			return int64(8 * (c*3 + 2))
+		}
+	}
+	return 0
+}
+
+// memberKey is what a member's key adds to its object's Memory (0 for an
+// array element).
+func memberKey(parent *Node, s Seg) int64 {
+	if parent.Kind == Object && !s.IsIndex {
+		return int64(len(s.Key))
+	}
+	return 0
 }
 
 // Type implements datastructs.Value.
@@ -297,8 +453,12 @@ func (d *Doc) Copy() datastructs.Value { return &Doc{Root: d.Root.Clone()} }
 // mem_usage callback).
 func (d *Doc) MemoryUsage() int64 { return Memory(d.Root) }
 
-// Size implements datastructs.Sizer with the MEMORY USAGE estimate. Unlike
-// the collections it walks the document (O(size)): JSON values are
-// mutated in place by path operations with no single choke point to keep
-// a running count at.
-func (d *Doc) Size() int64 { return Memory(d.Root) }
+// Size implements datastructs.Sizer with the MEMORY USAGE estimate: the
+// cached size, measured once (O(document)) after the document was built
+// or replaced and then kept up to date by the mutators.
+func (d *Doc) Size() int64 {
+	if !d.known {
+		d.size, d.known = Memory(d.Root), true
+	}
+	return d.size
+}

@@ -343,7 +343,9 @@ func migrateCmd(c *command.Context) {
 			continue
 		}
 		if !copyMode {
-			c.DB.Delete(it.key)
+			if c.DB.Delete(it.key) {
+				c.Notify(command.NotifyGeneric, "del", it.key)
+			}
 			delKeys = append(delKeys, it.key)
 		}
 	}

@@ -71,6 +71,34 @@ func jsonWrongArity(c *command.Context) {
 	c.W.Error("ERR wrong number of arguments for '" + string(c.Args[0]) + "' command")
 }
 
+// jsonChanged records an in-place change of the document at key and
+// sends RedisJSON's keyspace event (class d, module events: "json.set",
+// "json.del", "json.numincrby"...).
+func jsonChanged(c *command.Context, key []byte, event string) {
+	c.DB.Modified(key)
+	c.Notify(command.NotifyModule, event, key)
+}
+
+// jsonCreated stores a new document at key and sends the event.
+func jsonCreated(c *command.Context, key []byte, root *jsonval.Node, event string) {
+	c.DB.SetValue(key, &jsonval.Doc{Root: root}, 0, false)
+	c.Notify(command.NotifyModule, event, key)
+}
+
+// jsonInPlace runs fn, an in-place change of n, one of the matches ms of a
+// path in doc, keeping the document's size exact. With one match the
+// change of n's subtree is added; with several, one change may detach
+// another match (CLEAR $..*, an ARRPOP of an array holding another), so
+// the size is measured again once instead.
+func jsonInPlace(doc *jsonval.Doc, ms []jsonval.Match, n *jsonval.Node, fn func()) {
+	if len(ms) == 1 {
+		doc.Update(n, fn)
+		return
+	}
+	fn()
+	doc.SetRoot(doc.Root)
+}
+
 func jsonLookup(c *command.Context, key []byte, write bool) (*jsonval.Doc, bool, bool) {
 	return lookupTyped[*jsonval.Doc](c, key, write)
 }
@@ -345,56 +373,33 @@ func jsonApply(doc *jsonval.Doc, ups []jsonUpdate, v *jsonval.Node, merge bool) 
 		if u.add {
 			parent, _ := jsonval.Resolve(doc.Root, u.path)
 			if parent != nil && parent.Kind == jsonval.Object && parent.Get(u.key) == nil {
-				parent.Set(u.key, val)
+				doc.SetMember(parent, u.key, val)
 				changed = true
 			}
 			continue
 		}
 		if len(u.path) == 0 {
 			if merge {
-				doc.Root = jsonMergePatch(doc.Root, val)
+				doc.Merge(nil, val)
 			} else {
-				doc.Root = val
+				doc.SetRoot(val)
 			}
 			changed = true
 			continue
 		}
 		if merge {
-			cur, _ := jsonval.Resolve(doc.Root, u.path)
-			if cur == nil {
-				continue
-			}
 			if val.Kind == jsonval.Null {
 				// RedisJSON's documented behaviour: merging null into a
 				// path deletes it.
-				changed = jsonval.Delete(doc.Root, u.path) || changed
+				changed = doc.Delete(u.path) || changed
 				continue
 			}
-			val = jsonMergePatch(cur, val)
-		}
-		changed = jsonval.Replace(doc.Root, u.path, val) || changed
-	}
-	return changed
-}
-
-// jsonMergePatch applies an RFC 7386 merge patch to target and returns the
-// result (target is modified in place when it stays an object).
-func jsonMergePatch(target, patch *jsonval.Node) *jsonval.Node {
-	if patch.Kind != jsonval.Object {
-		return patch
-	}
-	if target == nil || target.Kind != jsonval.Object {
-		target = jsonval.NewObject()
-	}
-	for i, k := range patch.Keys {
-		v := patch.Vals[i]
-		if v.Kind == jsonval.Null {
-			target.Remove(k)
+			changed = doc.Merge(u.path, val) || changed
 			continue
 		}
-		target.Set(k, jsonMergePatch(target.Get(k), v))
+		changed = doc.Replace(u.path, val) || changed
 	}
-	return target
+	return changed
 }
 
 func jsonSet(c *command.Context) {
@@ -436,7 +441,7 @@ func jsonSet(c *command.Context) {
 		case mode == setXX:
 			c.W.Null()
 		case p.IsRoot():
-			c.DB.SetValue(c.Args[1], &jsonval.Doc{Root: val}, 0, false)
+			jsonCreated(c, c.Args[1], val, "json.set")
 			c.W.OK()
 		default:
 			c.W.Error(command.ErrJSONNewAtRoot)
@@ -448,8 +453,8 @@ func jsonSet(c *command.Context) {
 			c.W.Null()
 			return
 		}
-		doc.Root = val
-		c.DB.Modified(c.Args[1])
+		doc.SetRoot(val)
+		jsonChanged(c, c.Args[1], "json.set")
 		c.W.OK()
 		return
 	}
@@ -462,7 +467,7 @@ func jsonSet(c *command.Context) {
 		c.W.Null()
 		return
 	}
-	c.DB.Modified(c.Args[1])
+	jsonChanged(c, c.Args[1], "json.set")
 	c.W.OK()
 }
 
@@ -496,7 +501,7 @@ func jsonMerge(c *command.Context) {
 			c.W.Error(command.ErrJSONNewAtRoot)
 			return
 		}
-		c.DB.SetValue(c.Args[1], &jsonval.Doc{Root: val}, 0, false)
+		jsonCreated(c, c.Args[1], val, "json.merge")
 		c.W.OK()
 		return
 	}
@@ -514,7 +519,7 @@ func jsonMerge(c *command.Context) {
 		c.W.Null()
 		return
 	}
-	c.DB.Modified(c.Args[1])
+	jsonChanged(c, c.Args[1], "json.merge")
 	c.W.OK()
 }
 
@@ -567,16 +572,16 @@ func jsonMSet(c *command.Context) {
 		if a.root {
 			if e := c.DB.LookupWrite(a.key); e != nil {
 				if d, ok := e.Obj().(*jsonval.Doc); ok {
-					d.Root = a.val
-					c.DB.Modified(a.key)
+					d.SetRoot(a.val)
+					jsonChanged(c, a.key, "json.mset")
 					continue
 				}
 			}
-			c.DB.SetValue(a.key, &jsonval.Doc{Root: a.val}, 0, false)
+			jsonCreated(c, a.key, a.val, "json.mset")
 			continue
 		}
 		if len(a.ups) > 0 && jsonApply(a.doc, a.ups, a.val, false) {
-			c.DB.Modified(a.key)
+			jsonChanged(c, a.key, "json.mset")
 		}
 	}
 	c.W.OK()
@@ -644,7 +649,9 @@ func jsonDel(c *command.Context) {
 		return
 	}
 	if p.IsRoot() {
+		// RedisModule_DeleteKey sends no "del" of its own.
 		c.DB.Delete(c.Args[1])
+		c.Notify(command.NotifyModule, "json.del", c.Args[1])
 		c.W.Int(1)
 		return
 	}
@@ -657,12 +664,12 @@ func jsonDel(c *command.Context) {
 		if len(path) == 0 {
 			continue
 		}
-		if jsonval.Delete(doc.Root, path) {
+		if doc.Delete(path) {
 			deleted++
 		}
 	}
 	if deleted > 0 {
-		c.DB.Modified(c.Args[1])
+		jsonChanged(c, c.Args[1], "json.del")
 	}
 	c.W.Int(int64(deleted))
 }
@@ -749,15 +756,19 @@ func jsonNumOp(c *command.Context) {
 		}
 		res, errText := jsonArith(c.Name(), m.Node, in)
 		if errText != "" {
+			if changed {
+				// Earlier matches stay changed; RedisJSON sends no event.
+				c.DB.Modified(c.Args[1])
+			}
 			c.W.Error(errText)
 			return
 		}
-		*m.Node = *res
+		doc.Update(m.Node, func() { *m.Node = *res })
 		results[i] = res
 		changed = true
 	}
 	if changed {
-		c.DB.Modified(c.Args[1])
+		jsonChanged(c, c.Args[1], c.Name()) // json.numincrby, json.nummultby, json.numpowby
 	}
 	if c.W.Proto() >= 3 {
 		c.W.Array(len(results))
@@ -860,7 +871,7 @@ func jsonToggle(c *command.Context) {
 		res[i], last = &v, m.Node
 	}
 	if last != nil {
-		c.DB.Modified(c.Args[1])
+		jsonChanged(c, c.Args[1], "json.toggle")
 	}
 	if !p.Legacy {
 		optInts(c, res)
@@ -906,12 +917,12 @@ func jsonStrAppend(c *command.Context) {
 				return
 			}
 		}
-		m.Node.S += suffix.S
+		doc.Update(m.Node, func() { m.Node.S += suffix.S })
 		res[i] = i64p(len(m.Node.S))
 		last = res[i]
 	}
 	if last != nil {
-		c.DB.Modified(c.Args[1])
+		jsonChanged(c, c.Args[1], "json.strappend")
 	}
 	if !p.Legacy {
 		optInts(c, res)
@@ -1007,12 +1018,12 @@ func jsonArrAppend(c *command.Context) {
 		if m.Node.Kind != jsonval.Array {
 			continue
 		}
-		m.Node.Arr = append(m.Node.Arr, cloneAll(vals)...)
+		doc.Update(m.Node, func() { m.Node.Arr = append(m.Node.Arr, cloneAll(vals)...) })
 		res[i] = i64p(len(m.Node.Arr))
 		last = res[i]
 	}
 	if last != nil {
-		c.DB.Modified(c.Args[1])
+		jsonChanged(c, c.Args[1], "json.arrappend")
 	}
 	if !p.Legacy {
 		optInts(c, res)
@@ -1141,17 +1152,18 @@ func jsonArrInsert(c *command.Context) {
 		}
 		if at < 0 || at > l {
 			if last != nil {
-				c.DB.Modified(c.Args[1]) // earlier matches stay changed
+				// Earlier matches stay changed; RedisJSON sends no event.
+				c.DB.Modified(c.Args[1])
 			}
 			c.W.Error(command.ErrJSONIndexBounds)
 			return
 		}
-		m.Node.Arr = slices.Insert(m.Node.Arr, int(at), cloneAll(vals)...)
+		doc.Update(m.Node, func() { m.Node.Arr = slices.Insert(m.Node.Arr, int(at), cloneAll(vals)...) })
 		res[i] = i64p(len(m.Node.Arr))
 		last = res[i]
 	}
 	if last != nil {
-		c.DB.Modified(c.Args[1])
+		jsonChanged(c, c.Args[1], "json.arrinsert")
 	}
 	if !p.Legacy {
 		optInts(c, res)
@@ -1252,11 +1264,16 @@ func jsonArrPop(c *command.Context) {
 		}
 		at := normStart(index, int64(len(m.Node.Arr)))
 		res[i] = jsonval.Serialize(m.Node.Arr[at])
-		m.Node.Arr = slices.Delete(m.Node.Arr, int(at), int(at)+1)
+		jsonInPlace(doc, ms, m.Node, func() { m.Node.Arr = slices.Delete(m.Node.Arr, int(at), int(at)+1) })
 		changed = true
 	}
-	if changed {
-		c.DB.Modified(c.Args[1])
+	switch {
+	case changed:
+		jsonChanged(c, c.Args[1], "json.arrpop")
+	case p.Legacy && arrays > 0:
+		// RedisJSON's legacy path notifies when it found an array, even
+		// an empty one (a wart copied).
+		c.Notify(command.NotifyModule, "json.arrpop", c.Args[1])
 	}
 	if p.Legacy {
 		if arrays == 0 {
@@ -1316,16 +1333,18 @@ func jsonArrTrim(c *command.Context) {
 		if start < 0 || start < l {
 			s = normStart(start, l)
 		}
-		if s > e || l == 0 {
-			m.Node.Arr = m.Node.Arr[:0]
-		} else {
-			m.Node.Arr = append(m.Node.Arr[:0], m.Node.Arr[s:e+1]...)
-		}
+		jsonInPlace(doc, ms, m.Node, func() {
+			if s > e || l == 0 {
+				m.Node.Arr = m.Node.Arr[:0]
+			} else {
+				m.Node.Arr = append(m.Node.Arr[:0], m.Node.Arr[s:e+1]...)
+			}
+		})
 		res[i] = i64p(len(m.Node.Arr))
 		last = res[i]
 	}
 	if last != nil {
-		c.DB.Modified(c.Args[1])
+		jsonChanged(c, c.Args[1], "json.arrtrim")
 	}
 	if !p.Legacy {
 		optInts(c, res)
@@ -1435,20 +1454,22 @@ func jsonClear(c *command.Context) {
 	cleared := 0
 	for _, m := range ms {
 		n := m.Node
+		var clear func()
 		switch {
 		case n.Kind == jsonval.Array && len(n.Arr) > 0:
-			n.Arr = nil
+			clear = func() { n.Arr = nil }
 		case n.Kind == jsonval.Object && len(n.Keys) > 0:
-			*n = *jsonval.NewObject()
+			clear = func() { *n = *jsonval.NewObject() }
 		case n.IsNumber() && n.Float64() != 0:
-			*n = *jsonval.NewInt(0)
+			clear = func() { *n = *jsonval.NewInt(0) }
 		default:
 			continue
 		}
+		jsonInPlace(doc, ms, n, clear)
 		cleared++
 	}
 	if cleared > 0 {
-		c.DB.Modified(c.Args[1])
+		jsonChanged(c, c.Args[1], "json.clear")
 	}
 	c.W.Int(int64(cleared))
 }

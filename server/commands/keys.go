@@ -138,8 +138,19 @@ func peekRead(c *command.Context, key []byte) *datastructs.Entry {
 	return c.DB.Peek(string(key))
 }
 
-// existsRead is peekRead for callers that need no entry.
+// existsRead is peekRead for callers that need no entry. A miss sends
+// "keymiss".
 func existsRead(c *command.Context, key []byte) bool {
+	if !existsReadQuiet(c, key) {
+		c.Notify(command.NotifyKeyMiss, "keymiss", key)
+		return false
+	}
+	return true
+}
+
+// existsReadQuiet is existsRead without the "keymiss" notification
+// (Redis's LOOKUP_NONOTIFY).
+func existsReadQuiet(c *command.Context, key []byte) bool {
 	if !c.DB.Exists(key) {
 		c.KS.Stats.KeyspaceMisses++
 		return false
@@ -534,12 +545,15 @@ func persistCmd(c *command.Context) {
 
 // objectLookup finds the key for OBJECT subcommands, replying null when
 // it does not exist.
+//
+// Redis looks the key up with LOOKUP_NOTOUCH|LOOKUP_NONOTIFY: a miss is
+// counted but sends no "keymiss".
 func objectLookup(c *command.Context) *datastructs.Entry {
-	e := peekRead(c, c.Args[2])
-	if e == nil {
+	if !existsReadQuiet(c, c.Args[2]) {
 		c.W.Null()
+		return nil
 	}
-	return e
+	return c.DB.Peek(string(c.Args[2]))
 }
 
 // stringEncoding is what Redis's tryObjectEncoding would pick for a string

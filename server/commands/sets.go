@@ -374,11 +374,13 @@ func smove(c *command.Context) {
 }
 
 // setsOf looks up keys as sets (nil for a missing key). ok is false when
-// one of them has another type (WRONGTYPE was sent).
-func setsOf(c *command.Context, keys [][]byte, write bool) ([]*set.Set, bool) {
+// one of them has another type (WRONGTYPE was sent). The STORE forms read
+// their sources like the others: Redis 7.0 uses lookupKeyRead for them
+// (hit/miss stats, "keymiss" notifications).
+func setsOf(c *command.Context, keys [][]byte) ([]*set.Set, bool) {
 	out := make([]*set.Set, len(keys))
 	for i, k := range keys {
-		s, found, ok := lookupSet(c, k, write)
+		s, found, ok := lookupSet(c, k, false)
 		if !ok {
 			return nil, false
 		}
@@ -410,7 +412,7 @@ func interSets(sets []*set.Set, limit int) *set.Set {
 // sinterGeneric serves SINTER, SINTERSTORE (dst != nil) and SINTERCARD
 // (cardOnly), following Redis's sinterGenericCommand.
 func sinterGeneric(c *command.Context, keys [][]byte, dst []byte, cardOnly bool, limit int) {
-	sets, ok := setsOf(c, keys, dst != nil)
+	sets, ok := setsOf(c, keys)
 	if !ok {
 		return
 	}
@@ -451,7 +453,7 @@ func storeSetResult(c *command.Context, dst []byte, res *set.Set) {
 
 // sunionDiffGeneric serves SUNION, SDIFF and their STORE forms.
 func sunionDiffGeneric(c *command.Context, keys [][]byte, dst []byte, diff bool) {
-	sets, ok := setsOf(c, keys, dst != nil)
+	sets, ok := setsOf(c, keys)
 	if !ok {
 		return
 	}

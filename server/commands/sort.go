@@ -255,8 +255,9 @@ func sortGeneric(c *command.Context, readonly bool) {
 	}
 	if outputLen > 0 {
 		c.DB.SetValue(storeKey, out, 0, false)
-	} else {
-		c.DB.Delete(storeKey)
+		c.Notify(command.NotifyList, "sortstore", storeKey)
+	} else if c.DB.Delete(storeKey) {
+		c.Notify(command.NotifyGeneric, "del", storeKey)
 	}
 	c.W.Int(outputLen)
 }

@@ -238,13 +238,15 @@ func setGeneric(c *command.Context, flags int, key, val, expire []byte, replies 
 	// SET/SETEX/SETNX/PSETEX was sent.
 	switch {
 	case past:
-		if c.DB.Delete(key) {
+		// Like Redis 7.0, the key is stored with its past time and
+		// reclaimed later ("expired" on the next access or by the expiry
+		// cycle). The log gets the deletion.
+		if c.DB.Exists(key) {
 			c.Propagate(wordDEL, key)
 		} else {
 			c.Propagate()
 		}
-		// Redis stores the key and lets it expire later ("expired" on the
-		// next access); AiKv deletes it at once, so only these two match.
+		c.DB.SetString(key, val, at, false)
 		c.Notify(command.NotifyString, "set", key)
 		c.Notify(command.NotifyGeneric, "expire", key)
 	case expire != nil:

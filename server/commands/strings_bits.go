@@ -676,7 +676,8 @@ func bitfieldGeneric(c *command.Context, readOnly bool) {
 		return
 	}
 	var old string
-	if e := c.DB.LookupWrite(key); e != nil {
+	e := c.DB.LookupWrite(key)
+	if e != nil {
 		var isStr bool
 		if old, isStr = e.Str(); !isStr {
 			strWrongType(c)
@@ -684,23 +685,32 @@ func bitfieldGeneric(c *command.Context, readOnly bool) {
 		}
 	}
 	buf := growForBits(old, highest>>3+1)
-	c.W.Array(len(ops))
+	// As Redis 7.0, only a write that changes the field's value counts as
+	// a change, or creating or growing the string (lookupStringForBitCommand's
+	// dirty): otherwise nothing is notified.
 	changes := 0
+	if e == nil || len(buf) > len(old) {
+		changes++
+	}
+	c.W.Array(len(ops))
 	for i := range ops {
 		op := &ops[i]
 		if !op.write {
 			c.W.Int(readBitfield(buf, op))
 			continue
 		}
+		before := readBitfield(buf, op)
 		if v, ok := applyBitfieldOp(buf, op); ok {
 			c.W.Int(v)
-			changes++
+			if readBitfield(buf, op) != before {
+				changes++
+			}
 		} else {
 			c.W.Null()
 		}
 	}
-	c.DB.SetStringOwned(key, strOwned(buf), 0, true)
 	if changes > 0 {
+		c.DB.SetStringOwned(key, strOwned(buf), 0, true)
 		c.Notify(command.NotifyString, "setbit", key)
 	}
 }

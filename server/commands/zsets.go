@@ -1231,12 +1231,8 @@ func zsetOpGeneric(c *command.Context, op setOp, dst []byte, numIdx int) {
 	srcs := make([]zsource, numkeys)
 	for i := range srcs {
 		key := args[numIdx+1+i]
-		var e *datastructs.Entry
-		if dst != nil {
-			e = c.DB.LookupWrite(key)
-		} else {
-			e = c.DB.Lookup(key)
-		}
+		// Read lookups with STORE too, as Redis 7.0 (stats, "keymiss").
+		e := c.DB.Lookup(key)
 		srcs[i].weight = 1
 		if e == nil {
 			continue

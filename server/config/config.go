@@ -53,6 +53,8 @@ type Config struct {
 	SlowlogLogSlowerThan int64 // slowlog-log-slower-than, microseconds; negative disables
 	SlowlogMaxLen        int64 // slowlog-max-len
 
+	TrackingTableMaxKeys int64 // tracking-table-max-keys; 0 = no limit
+
 	BusyReplyThreshold int64  // busy-reply-threshold (alias lua-time-limit), milliseconds
 	ShutdownTimeout    int    // shutdown-timeout, seconds
 	ShutdownOnSigint   string // shutdown-on-sigint, rendered ("default", "nosave now")

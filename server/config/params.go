@@ -156,7 +156,8 @@ func params() []*Param {
 		boolP("latency-tracking", true, noEffect),
 		specialP("latency-tracking-info-percentiles", "50 99 99.9", parsePercentiles, flags(MultiArg), noEffect),
 		specialP("notify-keyspace-events", "", parseNotifyKeyspaceEvents, bindNotify),
-		intP("tracking-table-max-keys", 0, longMax, 1000000, noEffect),
+		intP("tracking-table-max-keys", 0, longMax, 1000000,
+			bindInt64(func(c *Config) *int64 { return &c.TrackingTableMaxKeys })),
 		intP("busy-reply-threshold", 0, longMax, 5000, aliases("lua-time-limit"),
 			bindInt64(func(c *Config) *int64 { return &c.BusyReplyThreshold })),
 
