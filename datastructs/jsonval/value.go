@@ -297,9 +297,6 @@ type Doc struct {
 // SetRoot replaces the whole document.
 func (d *Doc) SetRoot(n *Node) { d.Root, d.known = n, false }
 
-// grow adds delta to the cached size.
-func (d *Doc) grow(delta int64) { d.size += delta }
-
 // Update runs fn, which changes the subtree at n in place (n stays where
 // it is: its parent is not touched), and accounts for the change.
 func (d *Doc) Update(n *Node, fn func()) {
