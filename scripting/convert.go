@@ -112,9 +112,13 @@ func (c *collector) Error(msg string) {
 	c.put(errorTable(c.L, "-"+msg))
 }
 
-func (c *collector) Int(n int64)         { c.put(lua.LNumber(n)) }
-func (c *collector) Bulk(b []byte)       { c.put(lua.LString(b)) }
-func (c *collector) BulkString(s string) { c.put(lua.LString(s)) }
+func (c *collector) Int(n int64)   { c.put(lua.LNumber(n)) }
+func (c *collector) Bulk(b []byte) { c.put(lua.LString(b)) }
+
+// BulkString copies s: a command may reply with a view into a value's
+// memory (a packed list node) that a later call in the same script
+// rewrites, and a Lua string must not change under the script.
+func (c *collector) BulkString(s string) { c.put(lua.LString(strings.Clone(s))) }
 
 func (c *collector) Null() {
 	if c.proto == 3 {
