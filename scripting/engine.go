@@ -62,7 +62,10 @@ type Engine struct {
 	globals *lua.LTable
 	evalEnv *lua.LTable
 	errh    *lua.LFunction
-	log     Logger
+	// translateFn is an error handler that only rewrites gopher-lua's
+	// messages into Lua 5.1's (luaerr.go).
+	translateFn *lua.LFunction
+	log         Logger
 
 	// scripts is the EVAL cache: SHA1 (lower-case hex) to compiled body.
 	scripts map[string]*script
@@ -196,37 +199,51 @@ func (e *Engine) compile(body string) (*script, string) {
 func (e *Engine) load(code, name string) (*lua.LFunction, string) {
 	fn, err := e.L.Load(strings.NewReader(code), name)
 	if err != nil {
-		return nil, compileErrorText(err.Error(), name)
+		return nil, compileErrorText(err.Error(), name, code)
 	}
 	return fn, ""
 }
 
 // compileErrorText turns gopher-lua's "name line:N(column:C) near 'x': msg"
-// into Lua 5.1's "name:N: msg near 'x'" as closely as it can.
-func compileErrorText(s, name string) string {
+// or "name at EOF: msg" into Lua 5.1's "name:N: msg near 'x'", with Lua's
+// words for the common messages. gopher-lua's parser is a yacc grammar
+// and cannot say what it expected ("'end' expected" in Lua 5.1): such
+// errors read "unexpected symbol", Lua's generic text.
+func compileErrorText(s, name, code string) string {
 	s = strings.TrimSpace(s)
-	rest, ok := strings.CutPrefix(s, name+" line:")
-	if !ok {
-		rest, ok = strings.CutPrefix(s, name+":")
-		if ok {
+	var num, near, msg string
+	if rest, ok := strings.CutPrefix(s, name+" at EOF:"); ok {
+		// Lua's lexer counts every newline it read.
+		num = strconv.Itoa(strings.Count(code, "\n") + 1)
+		near = "near '<eof>'"
+		msg = strings.TrimSpace(rest)
+	} else if rest, ok := strings.CutPrefix(s, name+" line:"); ok {
+		num = rest
+		if i := strings.IndexByte(rest, '('); i >= 0 {
+			num = rest[:i]
+		}
+		if i := strings.Index(rest, ": "); i >= 0 {
+			msg = strings.TrimSpace(rest[i+2:])
+		}
+		if i := strings.Index(rest, "near '"); i >= 0 {
+			near = rest[i:]
+			if j := strings.Index(near, "':"); j >= 0 {
+				near = near[:j+1]
+			}
+		}
+	} else {
+		if rest, ok := strings.CutPrefix(s, name+":"); ok {
 			return name + ":" + rest
 		}
 		return s
 	}
-	num := rest
-	if i := strings.IndexByte(rest, '('); i >= 0 {
-		num = rest[:i]
-	}
-	msg := ""
-	if i := strings.Index(rest, ": "); i >= 0 {
-		msg = strings.TrimSpace(rest[i+2:])
-	}
-	near := ""
-	if i := strings.Index(rest, "near '"); i >= 0 {
-		near = rest[i:]
-		if j := strings.Index(near, "':"); j >= 0 {
-			near = near[:j+1]
-		}
+	switch {
+	case msg == "syntax error" || msg == "parse error" || strings.HasPrefix(msg, "syntax error: unexpected"):
+		msg = "unexpected symbol"
+	case msg == "unterminated string":
+		msg = "unfinished string"
+	case msg == "unterminated multiline string":
+		msg = "unfinished long string"
 	}
 	if near != "" {
 		return name + ":" + num + ": " + msg + " " + near
@@ -395,7 +412,7 @@ func (e *Engine) errorHandler(L *lua.LState) int {
 		msg := "nil"
 		switch v := obj.(type) {
 		case lua.LString:
-			msg = string(v)
+			msg = translateError(L, string(v))
 		case lua.LNumber:
 			msg = formatNumber14(float64(v))
 		default:
