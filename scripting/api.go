@@ -50,6 +50,7 @@ func (e *Engine) openLibs() {
 			L.Push(lua.LString(compileErrorText(string(msg), name, code)))
 		}
 		if fn, ok := L.Get(-2).(*lua.LFunction); ok {
+			mainChunk(fn)
 			env := lua.LValue(e.evalEnv)
 			if dbg, ok := L.GetStack(1); ok {
 				if caller, err := L.GetInfo("f", dbg, lua.LNil); err == nil {

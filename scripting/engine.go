@@ -75,6 +75,9 @@ type Engine struct {
 	rand rand48
 	col  collector
 
+	// keys and argv are EVAL's reusable KEYS and ARGV tables.
+	keys, argv argTable
+
 	// cur is the running script (nil between runs).
 	cur *runState
 
@@ -201,7 +204,16 @@ func (e *Engine) load(code, name string) (*lua.LFunction, string) {
 	if err != nil {
 		return nil, compileErrorText(err.Error(), name, code)
 	}
+	mainChunk(fn)
 	return fn, ""
+}
+
+// mainChunk makes a compiled chunk vararg the way Lua 5.1 makes a main
+// chunk: without the "arg" table of LUA_COMPAT_VARARG, which gopher-lua
+// builds (a table and a map) on every call of the chunk although no name
+// can reach it.
+func mainChunk(fn *lua.LFunction) {
+	fn.Proto.IsVarArg &^= lua.VarArgNeedsArg
 }
 
 // compileErrorText turns gopher-lua's "name line:N(column:C) near 'x': msg"
@@ -319,9 +331,51 @@ func (e *Engine) evalScript(r Run, sha string, s *script, keys, argv [][]byte, w
 		w.Error(ErrROWithWriteFlag)
 		return
 	}
-	e.globals.RawSetString("KEYS", e.array(keys))
-	e.globals.RawSetString("ARGV", e.array(argv))
+	if t := e.keys.fill(e.L, keys); t != e.keys.global {
+		e.globals.RawSetString("KEYS", t)
+		e.keys.global = t
+	}
+	if t := e.argv.fill(e.L, argv); t != e.argv.global {
+		e.globals.RawSetString("ARGV", t)
+		e.argv.global = t
+	}
 	e.call(&runState{Run: r, name: sha, noWrites: s.noWrites || r.ReadOnly, allowOOM: s.allowOOM, resp: 2}, s.fn, "user_script", w, false)
+}
+
+// argTable is the KEYS or ARGV table of EVAL, reused from one run to the
+// next when the previous script left it as it was made (same length, no
+// other keys, no metatable), so a run allocates no tables for them. A
+// script cannot keep a reference across runs (globals are read-only), so
+// reuse is invisible to scripts.
+type argTable struct {
+	t      *lua.LTable
+	n      int
+	global *lua.LTable // the table the KEYS/ARGV global holds
+}
+
+func (a *argTable) fill(L *lua.LState, items [][]byte) *lua.LTable {
+	if a.t == nil || a.n != len(items) || !pristine(a.t, a.n) {
+		a.t, a.n = L.CreateTable(len(items), 0), len(items)
+	}
+	for i, it := range items {
+		a.t.RawSetInt(i+1, lua.LString(it))
+	}
+	return a.t
+}
+
+// pristine reports whether t is still an array of n values and nothing
+// else. Trailing nils left by t[n+1] = x; t[n+1] = nil are invisible to
+// Lua (# and table.insert skip them).
+func pristine(t *lua.LTable, n int) bool {
+	if t.Metatable != lua.LNil || t.Len() != n {
+		return false
+	}
+	var after lua.LValue = lua.LNil
+	if n > 0 {
+		after = lua.LNumber(n)
+	}
+	k, _ := t.Next(after)
+	return k == lua.LNil
 }
 
 func (e *Engine) array(items [][]byte) *lua.LTable {

@@ -97,3 +97,38 @@ func TestStrtod(t *testing.T) {
 		t.Errorf("strtod(1e400) = %v, %d", f, n)
 	}
 }
+
+// TestKeysArgvReuse checks that the reused KEYS and ARGV tables never
+// carry a previous script's changes.
+func TestKeysArgvReuse(t *testing.T) {
+	e := New(nil)
+	defer e.Close()
+	d := newFake()
+	steps := []struct {
+		script string
+		keys   []string
+		want   string
+	}{
+		{"return KEYS", []string{"a"}, "*1 $a"},
+		{"KEYS[2] = 'x'; return #KEYS", []string{"a"}, ":2"},
+		{"return #KEYS", []string{"a"}, ":1"},
+		{"KEYS.foo = 1; return KEYS.foo", []string{"a"}, ":1"},
+		{"return KEYS.foo", []string{"a"}, "nil"},
+		{"setmetatable(KEYS, {__index = function() return 'm' end}); return KEYS[5]", []string{"a"}, "$m"},
+		{"return KEYS[5]", []string{"a"}, "nil"},
+		{"KEYS[1] = nil; return #KEYS", []string{"a"}, ":0"},
+		{"return KEYS[1]", []string{"b"}, "$b"},
+		{"table.insert(KEYS, 'z'); KEYS[2] = nil; return #KEYS", []string{"a"}, ":1"},
+		{"table.insert(KEYS, 'q'); return KEYS", []string{"a"}, "*2 $a $q"},
+		{"return KEYS", []string{"c"}, "*1 $c"},
+		{"return KEYS", []string{"c", "d"}, "*2 $c $d"},
+		{"return KEYS", nil, "*0"},
+		{"KEYS[1] = 'x'; return KEYS", nil, "*1 $x"},
+		{"return KEYS", nil, "*0"},
+	}
+	for i, s := range steps {
+		if got := eval(t, e, d, s.script, false, s.keys...); got != s.want {
+			t.Errorf("step %d %s %v: got %s, want %s", i, s.script, s.keys, got, s.want)
+		}
+	}
+}
