@@ -37,13 +37,20 @@ func (e *Engine) openLibs() {
 	g.RawSetString("loadstring", L.NewFunction(func(L *lua.LState) int {
 		// Compiled chunks get the caller's environment, not the raw
 		// globals, so loadstring cannot be used to escape the sandbox.
-		top := L.GetTop()
+		// The chunk is named as Lua 5.1 names it ([string "..."]), so
+		// its compile and runtime errors read the same.
+		code := L.CheckString(1)
+		name := chunkID(L.OptString(2, code))
 		L.Push(origLoadstring)
-		for i := 1; i <= top; i++ {
-			L.Push(L.Get(i))
+		L.Push(lua.LString(code))
+		L.Push(lua.LString(name))
+		L.Call(2, 2)
+		if msg, ok := L.Get(-1).(lua.LString); ok && L.Get(-2) == lua.LNil {
+			L.Pop(1)
+			L.Push(lua.LString(compileErrorText(string(msg), name, code)))
 		}
-		L.Call(top, 2)
 		if fn, ok := L.Get(-2).(*lua.LFunction); ok {
+			mainChunk(fn)
 			env := lua.LValue(e.evalEnv)
 			if dbg, ok := L.GetStack(1); ok {
 				if caller, err := L.GetInfo("f", dbg, lua.LNil); err == nil {
@@ -57,6 +64,7 @@ func (e *Engine) openLibs() {
 		return 2
 	}))
 	g.RawSetString("load", lua.LNil)
+	e.openErrorFuncs(g)
 	origRawset := g.RawGetString("rawset").(*lua.LFunction)
 	g.RawSetString("rawset", L.NewFunction(func(L *lua.LState) int {
 		if t, ok := L.Get(1).(*lua.LTable); ok && e.isReadOnly(t) {
@@ -419,4 +427,28 @@ func (e *Engine) mathRandom(L *lua.LState) int {
 func (e *Engine) mathRandomSeed(L *lua.LState) int {
 	e.rand.seed(int32(L.CheckInt(1)))
 	return 0
+}
+
+// chunkID is Lua 5.1's luaO_chunkid for a chunk name given to loadstring:
+// "=name" is used as is, anything else becomes [string "first line..."].
+func chunkID(source string) string {
+	const idSize = 80 // LUA_IDSIZE as Redis builds Lua (observed: 63 characters kept)
+	if rest, ok := strings.CutPrefix(source, "="); ok {
+		if len(rest) > idSize-1 {
+			rest = rest[:idSize-1]
+		}
+		return rest
+	}
+	n := strings.IndexAny(source, "\n\r")
+	if n < 0 {
+		n = len(source)
+	}
+	const max = idSize - 17 // sizeof(" [string \"...\"] ")
+	if n > max {
+		n = max
+	}
+	if n < len(source) {
+		return "[string \"" + source[:n] + "...\"]"
+	}
+	return "[string \"" + source + "\"]"
 }

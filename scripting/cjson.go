@@ -2,7 +2,6 @@ package scripting
 
 import (
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -103,32 +102,24 @@ func cjsonEncode(L *lua.LState, b *strings.Builder, v lua.LValue, null *lua.LUse
 			b.WriteByte(']')
 			return
 		}
-		type kv struct {
-			k string
-			v lua.LValue
-		}
-		var pairs []kv
-		v.ForEach(func(k, val lua.LValue) {
+		// Members in Lua 5.1's lua_next order, as Redis writes them.
+		b.WriteByte('{')
+		for i, k := range luaNextOrder(v) {
+			var name string
 			switch k := k.(type) {
 			case lua.LString:
-				pairs = append(pairs, kv{string(k), val})
+				name = string(k)
 			case lua.LNumber:
-				pairs = append(pairs, kv{formatNumber14(float64(k)), val})
+				name = formatNumber14(float64(k))
 			default:
 				L.RaiseError("Cannot serialise %s: table key must be a number or string", k.Type().String())
 			}
-		})
-		// Lua's hash order is not reproducible here; sorted keys at least
-		// make the output deterministic.
-		sort.Slice(pairs, func(i, j int) bool { return pairs[i].k < pairs[j].k })
-		b.WriteByte('{')
-		for i, p := range pairs {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			jsonString(b, p.k)
+			jsonString(b, name)
 			b.WriteByte(':')
-			cjsonEncode(L, b, p.v, null, depth)
+			cjsonEncode(L, b, v.RawGet(k), null, depth)
 		}
 		b.WriteByte('}')
 	default:
@@ -228,17 +219,18 @@ func (d *jsonDecoder) next() (string, int) {
 			return lit.tok, pos
 		}
 	}
-	if c == '-' || c >= '0' && c <= '9' {
-		j := d.i + 1
-		for j < len(d.s) && strings.IndexByte("0123456789.eE+-", d.s[j]) >= 0 {
-			j++
+	// lua-cjson as Redis configures it (decode_invalid_numbers on) hands
+	// numbers to strtod, which also takes hex, leading zeros, "+1",
+	// "Infinity" and "NaN"; an overflow decodes as inf.
+	rest := d.s[d.i:]
+	if c == '-' || c >= '0' && c <= '9' || c == '+' || hasPrefixFold(rest, "inf") || hasPrefixFold(rest, "nan") {
+		f, n := strtod(rest)
+		if n == 0 {
+			return "invalid number", pos
 		}
-		f, err := strconv.ParseFloat(d.s[d.i:j], 64)
-		if err == nil {
-			d.i = j
-			d.tokVal = lua.LNumber(f)
-			return "T_NUMBER", pos
-		}
+		d.i += n
+		d.tokVal = lua.LNumber(f)
+		return "T_NUMBER", pos
 	}
 	return "invalid token", pos
 }
@@ -360,4 +352,101 @@ func (d *jsonDecoder) valueFrom(tok string, pos, depth int) lua.LValue {
 	}
 	L.RaiseError("Expected value but found %s at character %d", tok, pos)
 	return lua.LNil
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// strtod parses the longest prefix of s that C's strtod accepts (C locale,
+// no leading spaces) and returns its value and length (0: none).
+func strtod(s string) (float64, int) {
+	i := 0
+	neg := false
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		neg = s[i] == '-'
+		i++
+	}
+	sign := func(f float64) float64 {
+		if neg {
+			return -f
+		}
+		return f
+	}
+	rest := s[i:]
+	switch {
+	case hasPrefixFold(rest, "infinity"):
+		return sign(math.Inf(1)), i + 8
+	case hasPrefixFold(rest, "inf"):
+		return sign(math.Inf(1)), i + 3
+	case hasPrefixFold(rest, "nan"):
+		n := i + 3
+		if n < len(s) && s[n] == '(' {
+			if j := strings.IndexByte(s[n:], ')'); j >= 0 {
+				n += j + 1
+			}
+		}
+		return sign(math.NaN()), n
+	}
+	isHex := func(c byte) bool { return c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'f' }
+	isDec := func(c byte) bool { return c >= '0' && c <= '9' }
+	digits, expChar := isDec, byte('e')
+	start := i
+	if len(rest) >= 2 && rest[0] == '0' && rest[1]|0x20 == 'x' {
+		j := i + 2
+		k := j
+		for k < len(s) && isHex(s[k]) {
+			k++
+		}
+		if k < len(s) && s[k] == '.' {
+			k++
+		}
+		for k < len(s) && isHex(s[k]) {
+			k++
+		}
+		if k > j && !(k == j+1 && s[j] == '.') {
+			digits, expChar, start = isHex, 'p', j
+		}
+	}
+	j := start
+	nd := 0
+	for j < len(s) && digits(s[j]) {
+		j++
+		nd++
+	}
+	if j < len(s) && s[j] == '.' {
+		j++
+		for j < len(s) && digits(s[j]) {
+			j++
+			nd++
+		}
+	}
+	if nd == 0 {
+		return 0, 0
+	}
+	end := j
+	if j < len(s) && s[j]|0x20 == expChar {
+		k := j + 1
+		if k < len(s) && (s[k] == '+' || s[k] == '-') {
+			k++
+		}
+		if k < len(s) && isDec(s[k]) {
+			for k < len(s) && isDec(s[k]) {
+				k++
+			}
+			end = k
+		}
+	}
+	text := s[i:end]
+	if expChar == 'p' && !strings.ContainsAny(text[2:], "pP") {
+		text += "p0" // Go wants the binary exponent
+	}
+	f, err := strconv.ParseFloat(text, 64)
+	if err != nil {
+		if ne, ok := err.(*strconv.NumError); !ok || ne.Err != strconv.ErrRange {
+			return 0, 0
+		}
+		// Overflow gives ±Inf, underflow 0, as strtod.
+	}
+	return sign(f), end
 }

@@ -198,10 +198,18 @@ func formatDouble17(f float64) string {
 	case math.IsInf(f, -1):
 		return "-inf"
 	case math.IsNaN(f):
-		// glibc prints the NaN Lua produces for 0/0 as "-nan".
-		return "-nan"
+		return nanText(f)
 	}
 	return strconv.FormatFloat(f, 'g', 17, 64)
+}
+
+// nanText is how glibc prints a NaN: "-nan" when the sign bit is set, as
+// in the NaN x86 produces for 0/0, "nan" otherwise (strtod's "nan").
+func nanText(f float64) string {
+	if math.Signbit(f) {
+		return "-nan"
+	}
+	return "nan"
 }
 
 // formatNumber14 formats like Lua 5.1's tostring ("%.14g").
@@ -212,7 +220,7 @@ func formatNumber14(f float64) string {
 	case math.IsInf(f, -1):
 		return "-inf"
 	case math.IsNaN(f):
-		return "-nan"
+		return nanText(f)
 	}
 	if f == math.Trunc(f) && math.Abs(f) < 1e14 {
 		if f == 0 && math.Signbit(f) {

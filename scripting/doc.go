@@ -24,6 +24,12 @@
 //     so the server may keep them (for the log) until the batch ends.
 //   - Error replies follow Redis 7.0.15: "<msg> script: <sha|function>,
 //     on @user_script:<line>." for errors raised while running.
+//   - gopher-lua's runtime messages are rewritten into Lua 5.1's words
+//     (luaerr.go) by the error handlers (the run's and pcall's). Variable
+//     names come from the faulting frame's bytecode, read through a mirror
+//     of gopher-lua v1.1.2's unexported call frame that is checked against
+//     the public API at each use; on a mismatch the text keeps its words
+//     but loses the names, never misreads.
 //
 // Usage (in a handler, under the server lock):
 //

@@ -70,7 +70,10 @@ type Engine struct {
 	globals *lua.LTable
 	evalEnv *lua.LTable
 	errh    *lua.LFunction
-	log     Logger
+	// translateFn is an error handler that only rewrites gopher-lua's
+	// messages into Lua 5.1's (luaerr.go).
+	translateFn *lua.LFunction
+	log         Logger
 
 	// scripts is the EVAL cache: SHA1 (lower-case hex) to compiled body.
 	scripts map[string]*script
@@ -79,6 +82,9 @@ type Engine struct {
 
 	rand rand48
 	col  collector
+
+	// keys and argv are EVAL's reusable KEYS and ARGV tables.
+	keys, argv argTable
 
 	// cur is the running script (nil between runs).
 	cur *runState
@@ -204,37 +210,60 @@ func (e *Engine) compile(body string) (*script, string) {
 func (e *Engine) load(code, name string) (*lua.LFunction, string) {
 	fn, err := e.L.Load(strings.NewReader(code), name)
 	if err != nil {
-		return nil, compileErrorText(err.Error(), name)
+		return nil, compileErrorText(err.Error(), name, code)
 	}
+	mainChunk(fn)
 	return fn, ""
 }
 
+// mainChunk makes a compiled chunk vararg the way Lua 5.1 makes a main
+// chunk: without the "arg" table of LUA_COMPAT_VARARG, which gopher-lua
+// builds (a table and a map) on every call of the chunk although no name
+// can reach it.
+func mainChunk(fn *lua.LFunction) {
+	fn.Proto.IsVarArg &^= lua.VarArgNeedsArg
+}
+
 // compileErrorText turns gopher-lua's "name line:N(column:C) near 'x': msg"
-// into Lua 5.1's "name:N: msg near 'x'" as closely as it can.
-func compileErrorText(s, name string) string {
+// or "name at EOF: msg" into Lua 5.1's "name:N: msg near 'x'", with Lua's
+// words for the common messages. gopher-lua's parser is a yacc grammar
+// and cannot say what it expected ("'end' expected" in Lua 5.1): such
+// errors read "unexpected symbol", Lua's generic text.
+func compileErrorText(s, name, code string) string {
 	s = strings.TrimSpace(s)
-	rest, ok := strings.CutPrefix(s, name+" line:")
-	if !ok {
-		rest, ok = strings.CutPrefix(s, name+":")
-		if ok {
+	var num, near, msg string
+	if rest, ok := strings.CutPrefix(s, name+" at EOF:"); ok {
+		// Lua's lexer counts every newline it read.
+		num = strconv.Itoa(strings.Count(code, "\n") + 1)
+		near = "near '<eof>'"
+		msg = strings.TrimSpace(rest)
+	} else if rest, ok := strings.CutPrefix(s, name+" line:"); ok {
+		num = rest
+		if i := strings.IndexByte(rest, '('); i >= 0 {
+			num = rest[:i]
+		}
+		if i := strings.Index(rest, ": "); i >= 0 {
+			msg = strings.TrimSpace(rest[i+2:])
+		}
+		if i := strings.Index(rest, "near '"); i >= 0 {
+			near = rest[i:]
+			if j := strings.Index(near, "':"); j >= 0 {
+				near = near[:j+1]
+			}
+		}
+	} else {
+		if rest, ok := strings.CutPrefix(s, name+":"); ok {
 			return name + ":" + rest
 		}
 		return s
 	}
-	num := rest
-	if i := strings.IndexByte(rest, '('); i >= 0 {
-		num = rest[:i]
-	}
-	msg := ""
-	if i := strings.Index(rest, ": "); i >= 0 {
-		msg = strings.TrimSpace(rest[i+2:])
-	}
-	near := ""
-	if i := strings.Index(rest, "near '"); i >= 0 {
-		near = rest[i:]
-		if j := strings.Index(near, "':"); j >= 0 {
-			near = near[:j+1]
-		}
+	switch {
+	case msg == "syntax error" || msg == "parse error" || strings.HasPrefix(msg, "syntax error: unexpected"):
+		msg = "unexpected symbol"
+	case msg == "unterminated string":
+		msg = "unfinished string"
+	case msg == "unterminated multiline string":
+		msg = "unfinished long string"
 	}
 	if near != "" {
 		return name + ":" + num + ": " + msg + " " + near
@@ -310,9 +339,51 @@ func (e *Engine) evalScript(r Run, sha string, s *script, keys, argv [][]byte, w
 		w.Error(ErrROWithWriteFlag)
 		return
 	}
-	e.globals.RawSetString("KEYS", e.array(keys))
-	e.globals.RawSetString("ARGV", e.array(argv))
+	if t := e.keys.fill(e.L, keys); t != e.keys.global {
+		e.globals.RawSetString("KEYS", t)
+		e.keys.global = t
+	}
+	if t := e.argv.fill(e.L, argv); t != e.argv.global {
+		e.globals.RawSetString("ARGV", t)
+		e.argv.global = t
+	}
 	e.call(&runState{Run: r, name: sha, noWrites: s.noWrites || r.ReadOnly, allowOOM: s.allowOOM, resp: 2}, s.fn, "user_script", w, false)
+}
+
+// argTable is the KEYS or ARGV table of EVAL, reused from one run to the
+// next when the previous script left it as it was made (same length, no
+// other keys, no metatable), so a run allocates no tables for them. A
+// script cannot keep a reference across runs (globals are read-only), so
+// reuse is invisible to scripts.
+type argTable struct {
+	t      *lua.LTable
+	n      int
+	global *lua.LTable // the table the KEYS/ARGV global holds
+}
+
+func (a *argTable) fill(L *lua.LState, items [][]byte) *lua.LTable {
+	if a.t == nil || a.n != len(items) || !pristine(a.t, a.n) {
+		a.t, a.n = L.CreateTable(len(items), 0), len(items)
+	}
+	for i, it := range items {
+		a.t.RawSetInt(i+1, lua.LString(it))
+	}
+	return a.t
+}
+
+// pristine reports whether t is still an array of n values and nothing
+// else. Trailing nils left by t[n+1] = x; t[n+1] = nil are invisible to
+// Lua (# and table.insert skip them).
+func pristine(t *lua.LTable, n int) bool {
+	if t.Metatable != lua.LNil || t.Len() != n {
+		return false
+	}
+	var after lua.LValue = lua.LNil
+	if n > 0 {
+		after = lua.LNumber(n)
+	}
+	k, _ := t.Next(after)
+	return k == lua.LNil
 }
 
 func (e *Engine) array(items [][]byte) *lua.LTable {
@@ -403,7 +474,7 @@ func (e *Engine) errorHandler(L *lua.LState) int {
 		msg := "nil"
 		switch v := obj.(type) {
 		case lua.LString:
-			msg = string(v)
+			msg = translateError(L, string(v))
 		case lua.LNumber:
 			msg = formatNumber14(float64(v))
 		default:

@@ -157,7 +157,7 @@ func (e *Engine) buildLibrary(code string) (*Library, string) {
 	lib := &Library{Name: name, Code: code}
 	e.funcs.loading = lib
 	L.Push(fn)
-	err := L.PCall(0, 0, nil)
+	err := L.PCall(0, 0, e.translateFn)
 	e.funcs.loading = nil
 	if err != nil {
 		var obj lua.LValue = lua.LNil
