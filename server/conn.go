@@ -76,6 +76,9 @@ type conn struct {
 	// output limit (zero while they are not): the client must take them
 	// within soft-seconds of it, as Redis's obuf_soft_limit_reached_time.
 	softSince time.Time
+	// enteredScript: this connection's batch announced a script
+	// (Server.scriptEntering) and must withdraw it.
+	enteredScript bool
 }
 
 const protectedModeError = "-DENIED Redis is running in protected mode because protected " +

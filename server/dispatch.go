@@ -22,7 +22,9 @@ import (
 // CLIENT PAUSE: a command that the pause holds back waits here, with the
 // lock released and the batch's earlier replies sent (waitPauseLocked).
 func (s *Server) execBatch(c *conn, batch [][][]byte) {
-	if !s.lockOrBusy(c, batch) {
+	ok := s.lockOrBusy(c, batch)
+	defer s.leaveScriptBatch(c)
+	if !ok {
 		return
 	}
 	defer s.mu.Unlock()

@@ -86,6 +86,9 @@ type Server struct {
 	rejectedConns atomic.Int64
 	// busyThresholdMs mirrors busy-reply-threshold for reads without mu.
 	busyThresholdMs atomic.Int64
+	// scriptEntering counts batches that may run a script and are taking
+	// or holding mu (see lockOrBusy).
+	scriptEntering atomic.Int32
 
 	nextClientID atomic.Int64
 	numClients   atomic.Int64
