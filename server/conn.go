@@ -73,6 +73,11 @@ type conn struct {
 	// output limit (zero while they are not): the client must take them
 	// within soft-seconds of it, as Redis's obuf_soft_limit_reached_time.
 	softSince time.Time
+	// sync is set by SYNC: once the batch's replies are flushed the
+	// connection sends a snapshot and closes (sync.go). syncing is true
+	// while it does, for Shutdown.
+	sync    *command.SyncOptions
+	syncing atomic.Bool
 }
 
 const protectedModeError = "-DENIED Redis is running in protected mode because protected " +
@@ -234,6 +239,10 @@ func (c *conn) loop() {
 		}
 		if len(c.congested) > 0 {
 			c.waitCongested()
+		}
+		if c.sync != nil {
+			c.serveSync()
+			return
 		}
 		if c.client.CloseAfterReply || c.killed.Load() {
 			return

@@ -21,5 +21,6 @@ func NewTable() *command.Table {
 	registerMulti(t)
 	registerPubSub(t)
 	registerDump(t)
+	registerReplication(t)
 	return t
 }
