@@ -772,6 +772,9 @@ var fuzzCommands = map[string]fuzzCommand{
 var fuzzExcluded = map[string]string{
 	"bgrewriteaof":        "background persistence; tested in persistence tests",
 	"bgsave":              "background persistence; tested in snapshot tests",
+	"sync":                "turns the connection into a snapshot transfer; tested in backup_test.go",
+	"psync":               "AiKv refuses it with its own text (no replication); tested in backup_test.go",
+	"replconf":            "state for SYNC only; tested in backup_test.go",
 	"save":                "writes files; tested in snapshot tests",
 	"lastsave":            "clock",
 	"restore":             "needs a DUMP payload; tested in RDB tests",
