@@ -153,6 +153,18 @@ func TestBackupRestoreUnderWrites(t *testing.T) {
 			}
 		}(w)
 	}
+	// Wait until every writer is going (polling, generous deadline).
+	wc := a.Client(t)
+	for w := 0; w < 3; w++ {
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+			if n, _ := wc.Get(Ctx(t), "pair:n:"+strconv.Itoa(w)).Int(); n >= 20 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("writer %d did not start", w)
+			}
+		}
+	}
 	dir := t.TempDir()
 	backup := filepath.Join(dir, "backup.aikv")
 	b, err := exec.Command(checkBinary(t), "backup", "--addr", a.Addr, "--out", backup).CombinedOutput()
