@@ -55,6 +55,7 @@ func (s *Server) OpenPersistence() error {
 	if err := os.MkdirAll(s.cfg.Dir, 0o755); err != nil {
 		return fmt.Errorf("server: data dir: %w", err)
 	}
+	s.removeStaleTemps()
 	path := s.snapshotPath()
 	var hdr *snapshot.Header
 	if _, err := os.Stat(path); err == nil {
@@ -250,12 +251,25 @@ func (s *Server) startAOFLocked() error {
 // infoAOF renders the aof_* fields of INFO persistence.
 func (s *Server) infoAOF(b *strings.Builder) {
 	field(b, "aof_enabled", boolInt(s.persist.log != nil))
-	field(b, "aof_rewrite_in_progress", 0)
-	field(b, "aof_rewrite_scheduled", 0)
-	field(b, "aof_last_rewrite_time_sec", -1)
-	field(b, "aof_current_rewrite_time_sec", -1)
-	field(b, "aof_last_bgrewrite_status", "ok")
-	field(b, "aof_rewrites", 0)
+	rewriting := s.save.job != nil && s.save.job.kind == saveRewrite
+	field(b, "aof_rewrite_in_progress", boolInt(rewriting))
+	field(b, "aof_rewrite_scheduled", boolInt(s.save.scheduledRW))
+	lastRW := int64(-1)
+	if s.save.rewrites > 0 || s.save.lastRWStatus != nil {
+		lastRW = int64(s.save.lastRWTime / time.Second)
+	}
+	field(b, "aof_last_rewrite_time_sec", lastRW)
+	curRW := int64(-1)
+	if rewriting {
+		curRW = int64(time.Since(s.save.job.started) / time.Second)
+	}
+	field(b, "aof_current_rewrite_time_sec", curRW)
+	rwStatus := "ok"
+	if s.save.lastRWStatus != nil {
+		rwStatus = "err"
+	}
+	field(b, "aof_last_bgrewrite_status", rwStatus)
+	field(b, "aof_rewrites", s.save.rewrites)
 	field(b, "aof_rewrites_consecutive_failures", 0)
 	status := "ok"
 	if s.persist.writeErr != nil {

@@ -79,6 +79,11 @@ type conn struct {
 	// enteredScript: this connection's batch announced a script
 	// (Server.scriptEntering) and must withdraw it.
 	enteredScript bool
+	// sync is set by SYNC: once the batch's replies are flushed the
+	// connection sends a snapshot and closes (sync.go). syncing is true
+	// while it does, for Shutdown.
+	sync    *command.SyncOptions
+	syncing atomic.Bool
 }
 
 const protectedModeError = "-DENIED Redis is running in protected mode because protected " +
@@ -243,6 +248,10 @@ func (c *conn) loop() {
 		}
 		if len(c.congested) > 0 {
 			c.waitCongested()
+		}
+		if c.sync != nil {
+			c.serveSync()
+			return
 		}
 		if c.client.CloseAfterReply || c.killed.Load() {
 			return

@@ -35,6 +35,7 @@ type saveKind uint8
 const (
 	saveBG      saveKind = iota // BGSAVE or a save point
 	saveRewrite                 // BGREWRITEAOF: also truncate the log
+	saveSync                    // SYNC: the snapshot goes to a client (sync.go)
 )
 
 // saveJob is a running background save. pending is filled under s.mu by
@@ -119,11 +120,7 @@ var (
 
 // startBGSaveLocked begins a background save. Caller holds s.mu.
 func (s *Server) startBGSaveLocked(kind saveKind) {
-	job := &saveJob{kind: kind, seq: s.logSeqLocked(), started: time.Now(), dirty: s.ks.Dirty}
-	s.save.job = job
-	s.ks.BeginSnapshot(func(db int, key string, e datastructs.Entry) {
-		job.pending = append(job.pending, captured{db, key, e})
-	})
+	job := s.beginJobLocked(kind)
 	opts := s.snapshotOptions(job.seq)
 	path := s.snapshotPath()
 	s.bgWG.Add(1)
@@ -132,6 +129,17 @@ func (s *Server) startBGSaveLocked(kind saveKind) {
 		info, err := s.runBGSave(job, path, opts)
 		s.finishBGSave(job, info, err)
 	}()
+}
+
+// beginJobLocked starts a snapshot epoch for a new job and makes it the
+// running one. Caller holds s.mu and checked that no job runs.
+func (s *Server) beginJobLocked(kind saveKind) *saveJob {
+	job := &saveJob{kind: kind, seq: s.logSeqLocked(), started: time.Now(), dirty: s.ks.Dirty}
+	s.save.job = job
+	s.ks.BeginSnapshot(func(db int, key string, e datastructs.Entry) {
+		job.pending = append(job.pending, captured{db, key, e})
+	})
+	return job
 }
 
 // runBGSave is the save goroutine: walk, drain, write. It holds s.mu only
@@ -156,38 +164,15 @@ func (s *Server) runBGSave(job *saveJob, path string, opts snapshot.Options) (sn
 		s.abortSnapshot()
 		return snapshot.Info{}, err
 	}
-	write := func(batch []captured) error {
+	err = s.walkSnapshot(job, opts.Databases, func(batch []captured) error {
 		for i := range batch {
 			if err := w.Add(batch[i].db, batch[i].key, &batch[i].e); err != nil {
 				return err
 			}
 		}
-		job.total += int64(len(batch))
 		return nil
-	}
-	for db := 0; db < opts.Databases; db++ {
-		var cursor uint64
-		for {
-			s.mu.Lock()
-			cursor = s.ks.DB(db).SnapshotStep(cursor, 512)
-			batch := job.pending
-			job.pending = nil
-			s.mu.Unlock()
-			if err := write(batch); err != nil {
-				s.abortSnapshot()
-				return snapshot.Info{}, err
-			}
-			if cursor == 0 {
-				break
-			}
-		}
-	}
-	s.mu.Lock()
-	s.ks.EndSnapshot()
-	batch := job.pending
-	job.pending = nil
-	s.mu.Unlock()
-	if err := write(batch); err != nil {
+	})
+	if err != nil {
 		return snapshot.Info{}, err
 	}
 	if err := w.Close(); err != nil {
@@ -210,6 +195,42 @@ func (s *Server) runBGSave(job *saveJob, path string, opts snapshot.Options) (sn
 		return snapshot.Info{}, err
 	}
 	return w.Info(), nil
+}
+
+// walkSnapshot runs job's capture walk over dbs databases in short
+// locked steps and hands what was captured to write with s.mu released.
+// The snapshot is ended when it returns, also on error.
+func (s *Server) walkSnapshot(job *saveJob, dbs int, write func([]captured) error) error {
+	put := func(batch []captured) error {
+		if err := write(batch); err != nil {
+			return err
+		}
+		job.total += int64(len(batch))
+		return nil
+	}
+	for db := 0; db < dbs; db++ {
+		var cursor uint64
+		for {
+			s.mu.Lock()
+			cursor = s.ks.DB(db).SnapshotStep(cursor, 512)
+			batch := job.pending
+			job.pending = nil
+			s.mu.Unlock()
+			if err := put(batch); err != nil {
+				s.abortSnapshot()
+				return err
+			}
+			if cursor == 0 {
+				break
+			}
+		}
+	}
+	s.mu.Lock()
+	s.ks.EndSnapshot()
+	batch := job.pending
+	job.pending = nil
+	s.mu.Unlock()
+	return put(batch)
 }
 
 func (s *Server) abortSnapshot() {
@@ -241,10 +262,19 @@ func (s *Server) finishBGSave(job *saveJob, info snapshot.Info, err error) {
 			s.save.rewrites++
 		}
 	}
-	s.save.lastBGStatus, s.save.lastBGTime = err, took
-	if err != nil {
+	switch {
+	case job.kind == saveSync:
+		// A snapshot sent to a client is not a save: LASTSAVE, the
+		// changes counter and the bgsave status stay as they were (as
+		// for Redis's diskless sync).
+		if err != nil {
+			s.log.Warn("snapshot transfer to client failed", "err", err)
+		}
+	case err != nil:
+		s.save.lastBGStatus, s.save.lastBGTime = err, took
 		s.log.Error("background save failed", "err", err)
-	} else {
+	default:
+		s.save.lastBGStatus, s.save.lastBGTime = err, took
 		s.save.saves++
 		s.save.lastSave = time.Now()
 		s.save.lastSize = info.Size
@@ -415,7 +445,7 @@ func (s *Server) Save() error {
 // BGSave implements command.Server (BGSAVE [SCHEDULE]).
 func (s *Server) BGSave(schedule bool) (string, error) {
 	if job := s.save.job; job != nil {
-		if job.kind == saveBG {
+		if job.kind != saveRewrite {
 			return "", errBGSaveInProgress
 		}
 		if !schedule {

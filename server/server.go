@@ -286,6 +286,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		s.mu.Lock()
 		for _, c := range s.clients {
 			c.nc.SetReadDeadline(time.Now())
+			if c.syncing.Load() {
+				c.nc.SetWriteDeadline(time.Now()) // abort a snapshot transfer
+			}
 		}
 		s.mu.Unlock()
 		close(s.done)

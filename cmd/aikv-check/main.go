@@ -7,6 +7,8 @@
 //	                                     stream a snapshot as RESP commands or JSON lines,
 //	                                     or write it as a Redis 7.0 RDB file
 //	aikv-check import RDBFILE --out FILE convert a Redis RDB file into a snapshot
+//	aikv-check backup --addr HOST:PORT [--password P] --out FILE
+//	                                     online backup of a running server (via SYNC)
 //
 // Each subcommand lives in its own file and registers itself in commands.
 // Exit status: 0 when everything is fine (or was fixed), 1 when problems
@@ -33,6 +35,7 @@ var commands = map[string]command{
 	"inspect":  {usage: inspectUsage, run: runInspect},
 	"export":   {usage: exportUsage, run: runExport},
 	"import":   {usage: importUsage, run: runImport},
+	"backup":   {usage: backupUsage, run: runBackup},
 }
 
 func main() {

@@ -4,6 +4,7 @@
 //	aikv-server --version | -v
 //	aikv-server [...] --import-rdb dump.rdb   (load a Redis RDB file, then serve)
 //	aikv-server [...] --export-rdb out.rdb    (write the dataset as an RDB file, then exit)
+//	aikv-server [...] --restore FILE [--restore-force]  (install a backup, then serve)
 //	aikv-server --help | -h
 //
 // Every setting is accepted as a flag by its Redis name (--port 6380
@@ -57,6 +58,13 @@ Moving data from and to Redis:
                            not empty
        --export-rdb FILE   load the dataset, write it as a Redis 7.0 RDB
                            file, and exit without serving
+
+Backups (see README):
+       --restore FILE      install a backup (aikv-check backup, BGSAVE's
+                           snapshot, or an RDB file such as redis-cli --rdb
+                           writes) as the dataset with a fresh log, then
+                           serve; refuses when dir already holds data
+       --restore-force     with --restore: replace the data in dir
 
 Defaults: bind 127.0.0.1, port 6379, dir ./data, appendonly yes.
 See docs/configuration.md and docs/aikv.example.toml.
@@ -159,9 +167,16 @@ func run(args []string, stdout io.Writer) error {
 			return nil
 		}
 	}
+	args, restore, restoreForce, err := restoreFlags(args)
+	if err != nil {
+		return err
+	}
 	args, importRDB, exportRDB, err := rdbFlags(args)
 	if err != nil {
 		return err
+	}
+	if restore != "" && (importRDB != "" || exportRDB != "") {
+		return errors.New("--restore cannot be combined with --import-rdb or --export-rdb")
 	}
 	cfg, file, err := parseArgs(args)
 	if err != nil {
@@ -204,6 +219,11 @@ func run(args []string, stdout io.Writer) error {
 	srv := server.New(cfg, table, log)
 	srv.SetConfigFile(file)
 	srv.SetLogLevelVar(lv)
+	if restore != "" {
+		if err := srv.Restore(restore, restoreForce); err != nil {
+			return err
+		}
+	}
 	if err := srv.OpenPersistence(); err != nil {
 		return err
 	}
@@ -259,6 +279,28 @@ func run(args []string, stdout io.Writer) error {
 	}
 	log.Info("AiKv is now ready to exit, bye bye...")
 	return nil
+}
+
+// restoreFlags removes --restore FILE and --restore-force from args.
+func restoreFlags(args []string) (rest []string, file string, force bool, err error) {
+	for i := 0; i < len(args); i++ {
+		switch args[i] {
+		case "--restore":
+			if i+1 >= len(args) || strings.HasPrefix(args[i+1], "--") {
+				return nil, "", false, errors.New("--restore needs a file name")
+			}
+			file = args[i+1]
+			i++
+		case "--restore-force":
+			force = true
+		default:
+			rest = append(rest, args[i])
+		}
+	}
+	if force && file == "" {
+		return nil, "", false, errors.New("--restore-force needs --restore FILE")
+	}
+	return rest, file, force, nil
 }
 
 // rdbFlags removes --import-rdb FILE and --export-rdb FILE from args.

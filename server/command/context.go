@@ -103,6 +103,28 @@ type Client struct {
 	Subs   [3]int
 	// Tracking is the client-side caching state (CLIENT TRACKING).
 	Tracking Tracking
+	// Sync is what REPLCONF asked for the snapshot SYNC sends.
+	Sync SyncOptions
+}
+
+// SyncOptions are the REPLCONF settings that shape the snapshot SYNC
+// sends (see server/sync.go).
+type SyncOptions struct {
+	// EOF: the client takes a streamed payload ended by a 40-byte mark
+	// (REPLCONF capa eof).
+	EOF bool
+	// RDBOnly: the client wants the snapshot alone, no replication
+	// stream (REPLCONF rdb-only 1, sent by redis-cli --rdb).
+	RDBOnly bool
+	// Replica: the client announced itself as a replica (REPLCONF
+	// listening-port or ip-address).
+	Replica bool
+	// NoData and NoFunctions filter the payload (REPLCONF
+	// rdb-filter-only, sent by redis-cli --functions-rdb).
+	NoData, NoFunctions bool
+	// AiKvFormat asks for an AiKv snapshot file instead of RDB (REPLCONF
+	// aikv-snapshot 1, an AiKv extension used by aikv-check backup).
+	AiKvFormat bool
 }
 
 // PubSubKind selects one of the three subscription namespaces.
@@ -311,6 +333,10 @@ type Server interface {
 	SetTracking(cl *Client, t Tracking) error
 	// ClientByID returns a connected client (nil if none).
 	ClientByID(id int64) *Client
+	// StartSync makes the connection send a point-in-time snapshot, as
+	// cl.Sync describes, once the current batch's replies are flushed,
+	// and then close (SYNC). The error text is the reply.
+	StartSync(cl *Client) error
 }
 
 // PauseMode is what CLIENT PAUSE suspends.

@@ -36,6 +36,10 @@ const (
 	ErrLCSNotString     = "ERR The specified keys must contain string values"
 	ErrLCSLenAndIdx     = "ERR If you want both the length and indexes, please just use IDX."
 	ErrLCSMemory        = "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len"
+
+	// Replication (AiKv's own text: AiKv has no replication stream).
+	ErrNoReplication = "ERR AiKv does not support replication: SYNC only sends one point-in-time snapshot " +
+		"(REPLCONF rdb-only 1, as redis-cli --rdb does) and closes the connection"
 )
 
 // ArgCountError is Redis's arity error for the named command (as sent:

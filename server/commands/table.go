@@ -22,5 +22,6 @@ func NewTable() *command.Table {
 	registerPubSub(t)
 	registerDump(t)
 	registerACL(t)
+	registerReplication(t)
 	return t
 }

@@ -226,6 +226,14 @@ func (w *Writer) SelectDB(db, size, expires int) {
 	w.write(b)
 }
 
+// Select switches to database db without a size hint (for writers whose
+// keys do not come grouped by database; loaders accept any number of
+// SELECTDB opcodes).
+func (w *Writer) Select(db int) {
+	w.buf = AppendLength(append(w.buf[:0], opSelectDB), uint64(db))
+	w.write(w.buf)
+}
+
 // Key writes one key with its expiry.
 func (w *Writer) Key(key string, e *datastructs.Entry) error {
 	b := w.buf[:0]
