@@ -163,6 +163,15 @@ func TestConfigSetRequirePass(t *testing.T) {
 func TestConfigSetMaxClients(t *testing.T) {
 	h := StartServer(t, Options{Args: []string{"--appendonly", "no"}})
 	admin := h.Raw(t)
+	// The harness's readiness probes may not have been reaped yet: wait
+	// until admin is the only client, so the limit counts what we think.
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if r := admin.Do("INFO", "clients"); strings.Contains(r.Str, "connected_clients:1\r\n") {
+			break
+		} else if time.Now().After(deadline) {
+			t.Fatalf("other clients stay connected: %s", r.Str)
+		}
+	}
 	if r := admin.Do("CONFIG", "SET", "maxclients", "2"); r.String() != `+"OK"` {
 		t.Fatalf("CONFIG SET maxclients: %s", r)
 	}
