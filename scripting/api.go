@@ -92,6 +92,26 @@ func (e *Engine) openLibs() {
 		}
 	}
 
+	// getmetatable of a string must not hand out the real string
+	// metatable: changing it (or its __index, the string library) would
+	// change string methods for every later script. Redis protects both
+	// ("Attempt to modify a readonly table"); here the script sees a
+	// read-only copy whose __index is the read-only string library.
+	strMt := L.CreateTable(0, 1)
+	strMt.RawSetString("__index", g.RawGetString("string"))
+	strMtProxy := e.readOnlyProxy(strMt)
+	origGetmetatable := g.RawGetString("getmetatable").(*lua.LFunction)
+	g.RawSetString("getmetatable", L.NewFunction(func(L *lua.LState) int {
+		if L.Get(1).Type() == lua.LTString {
+			L.Push(strMtProxy)
+			return 1
+		}
+		L.Push(origGetmetatable)
+		L.Push(L.Get(1))
+		L.Call(1, 1)
+		return 1
+	}))
+
 	// Nonexistent globals are an error (Redis's global protection).
 	gmt := L.CreateTable(0, 1)
 	gmt.RawSetString("__index", L.NewFunction(nonexistentGlobal))
