@@ -188,7 +188,7 @@ func (z *ZSet) Score(member string) (float64, bool) {
 func (z *ZSet) Set(member string, score float64) (added bool) {
 	if z.sk == nil {
 		start, end, old := z.lpFind(member)
-		if start < 0 && (len(member) > MaxListpackValue || lpCount(z.lp)+1 > MaxListpackEntries) {
+		if start < 0 && (len(member) > MaxListpackValue || lpCount(z.lp)+1 > MaxListpackEntries || lpCount(z.lp)+1 >= 1<<31) { // the count header is 32 bits
 			z.ConvertToSkiplist()
 		} else {
 			// A listpack stores scores as text and Redis 7.0 writes -0
