@@ -235,6 +235,7 @@ func (s *Server) infoMemory(b *strings.Builder) {
 	field(b, "go_released", gs.released)
 	field(b, "go_memory_limit", gs.limit)
 	field(b, "go_gc_cycles", gs.gcCycles)
+	field(b, "go_gc_pause_max_us", gs.gcPauseMaxNs/1000)
 }
 
 func totalSystemMemory() uint64 {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"math"
 	"os"
 	"runtime/debug"
 	"runtime/metrics"
@@ -125,6 +126,10 @@ func (s *Server) KeyEvicted(db int, key string) {
 // in INFO memory next to the estimate.
 type goMemStats struct {
 	heapObjects, heapLive, total, released, goal, limit, gcCycles uint64
+	// gcPauseMaxNs is the longest stop-the-world pause of the garbage
+	// collector so far (including the time to stop), rounded up to its
+	// runtime/metrics histogram bucket.
+	gcPauseMaxNs uint64
 }
 
 func readGoMemStats() goMemStats {
@@ -136,6 +141,7 @@ func readGoMemStats() goMemStats {
 		{Name: "/gc/heap/goal:bytes"},
 		{Name: "/gc/gomemlimit:bytes"},
 		{Name: "/gc/cycles/total:gc-cycles"},
+		{Name: "/sched/pauses/total/gc:seconds"},
 	}
 	metrics.Read(samples)
 	v := func(i int) uint64 {
@@ -144,7 +150,31 @@ func readGoMemStats() goMemStats {
 		}
 		return samples[i].Value.Uint64()
 	}
-	return goMemStats{v(0), v(1), v(2), v(3), v(4), v(5), v(6)}
+	return goMemStats{v(0), v(1), v(2), v(3), v(4), v(5), v(6), histMaxNs(samples[7].Value)}
+}
+
+// histMaxNs is the upper bound, in nanoseconds, of the highest non-empty
+// bucket of a runtime/metrics time histogram (0 when empty).
+func histMaxNs(v metrics.Value) uint64 {
+	if v.Kind() != metrics.KindFloat64Histogram {
+		return 0
+	}
+	return histUpper(v.Float64Histogram())
+}
+
+// histUpper is histMaxNs on the histogram itself.
+func histUpper(h *metrics.Float64Histogram) uint64 {
+	for i := len(h.Counts) - 1; i >= 0; i-- {
+		if h.Counts[i] == 0 {
+			continue
+		}
+		hi := h.Buckets[i+1]
+		if math.IsInf(hi, 1) {
+			hi = h.Buckets[i]
+		}
+		return uint64(hi * 1e9)
+	}
+	return 0
 }
 
 // aofSegmentSize picks the log's segment size. The log keeps its tail

@@ -151,6 +151,7 @@ func New(cfg *config.Config, table *command.Table, log *slog.Logger) *Server {
 	s.startupMemory = int64(used)
 	s.peakMemory = int64(used)
 	s.applyMemoryConfig()
+	s.applyEncodingConfig()
 	s.scripts = scripting.New(s.scriptLog)
 	s.busyThresholdMs.Store(cfg.BusyReplyThreshold)
 	s.initACLLocked()

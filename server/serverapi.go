@@ -41,7 +41,8 @@ func (s *Server) ConfigGet(pattern string) [][2]string { return registry.Get(s.c
 // the runtime effects: the log level changes at once; maxclients,
 // timeout, requirepass, protected-mode and the slow log settings are read
 // where they are used, so they take effect for the next connection,
-// command or AUTH.
+// command or AUTH; the encoding limits (hash-max-listpack-*,
+// set-max-intset-entries, zset-max-listpack-*) for the next insert.
 func (s *Server) ConfigSet(pairs [][2]string, local bool) error {
 	allow := s.cfg.EnableProtectedConfigs == "yes" || (s.cfg.EnableProtectedConfigs == "local" && local)
 	before := *s.cfg
@@ -69,6 +70,7 @@ func (s *Server) ConfigSet(pairs [][2]string, local bool) error {
 		s.logLevel.Set(config.SlogLevel(s.cfg.LogLevel))
 	}
 	s.applyMemoryConfig()
+	s.applyEncodingConfig()
 	if s.cfg.RequirePass != before.RequirePass {
 		s.acl.SetDefaultPassword(s.cfg.RequirePass)
 	}

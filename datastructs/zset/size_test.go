@@ -11,7 +11,7 @@ import (
 // TestSizeTracksMembers checks the running byte count against a recount.
 func TestSizeTracksMembers(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(7, 8))
-	z := New()
+	z := NewSkiplist()
 	check := func(op string) {
 		t.Helper()
 		var want int64
@@ -19,8 +19,8 @@ func TestSizeTracksMembers(t *testing.T) {
 			want += datastructs.AllocSize(len(m))
 			return true
 		})
-		if z.bytes != want {
-			t.Fatalf("after %s: bytes %d, recount %d", op, z.bytes, want)
+		if z.sk.bytes != want {
+			t.Fatalf("after %s: bytes %d, recount %d", op, z.sk.bytes, want)
 		}
 	}
 	for i := 0; i < 3000; i++ {
@@ -40,7 +40,7 @@ func TestSizeTracksMembers(t *testing.T) {
 			check("Set")
 		}
 	}
-	if c := z.Copy().(*ZSet); c.bytes != z.bytes {
-		t.Fatalf("copy bytes %d, want %d", c.bytes, z.bytes)
+	if c := z.Copy().(*ZSet); c.sk.bytes != z.sk.bytes {
+		t.Fatalf("copy bytes %d, want %d", c.sk.bytes, z.sk.bytes)
 	}
 }

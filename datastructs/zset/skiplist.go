@@ -1,6 +1,9 @@
 package zset
 
-import "math/rand/v2"
+import (
+	"math/rand/v2"
+	"unsafe"
+)
 
 // maxLevel and levelP follow Redis's ZSKIPLIST_MAXLEVEL and ZSKIPLIST_P.
 const (
@@ -13,31 +16,55 @@ type level struct {
 	span    int // level-0 nodes skipped by forward (1 for adjacent)
 }
 
-// node is one element. Its first level is stored inline and the rest in
-// hi, so most nodes (three in four have one level) are one allocation and
-// a search step touches one cache line per node, like Redis's zskiplistNode
-// with its flexible level array.
+// node is one element, laid out like Redis's zskiplistNode with its
+// flexible level array: lv0 is the last field and levels 1 and up follow
+// it in the same allocation (newNode allocates a larger struct whose first
+// field is the node). A one-level node (three in four) is 48 bytes, one
+// allocation, and a search step touches one cache line per node.
 type node struct {
 	member   string
 	score    float64
 	backward *node
-	lv0      level
-	hi       []level // levels 1 and up
+	lv0      level // levels 1.. follow in memory; see at
 }
 
-// at returns level i of x.
+// at returns level i of x, which must have more than i levels. The
+// pointer arithmetic stays inside x's allocation (see newNode), which the
+// unsafe rules allow and checkptr verifies under -race.
 func (x *node) at(i int) *level {
-	if i == 0 {
-		return &x.lv0
-	}
-	return &x.hi[i-1]
+	return (*level)(unsafe.Add(unsafe.Pointer(&x.lv0), uintptr(i)*unsafe.Sizeof(level{})))
+}
+
+// withLevels allocates a node followed by the array A of extra levels.
+func withLevels[A any]() *node {
+	p := new(struct {
+		n  node
+		lv A
+	})
+	return &p.n
+}
+
+// nodeAllocs[k] allocates a node with k+1 levels.
+var nodeAllocs = [maxLevel]func() *node{
+	func() *node { return new(node) },
+	withLevels[[1]level], withLevels[[2]level], withLevels[[3]level], withLevels[[4]level],
+	withLevels[[5]level], withLevels[[6]level], withLevels[[7]level], withLevels[[8]level],
+	withLevels[[9]level], withLevels[[10]level], withLevels[[11]level], withLevels[[12]level],
+	withLevels[[13]level], withLevels[[14]level], withLevels[[15]level], withLevels[[16]level],
+	withLevels[[17]level], withLevels[[18]level], withLevels[[19]level], withLevels[[20]level],
+	withLevels[[21]level], withLevels[[22]level], withLevels[[23]level], withLevels[[24]level],
+	withLevels[[25]level], withLevels[[26]level], withLevels[[27]level], withLevels[[28]level],
+	withLevels[[29]level], withLevels[[30]level], withLevels[[31]level],
+}
+
+// nodeSize is the allocation size of a node with the given levels.
+func nodeSize(levels int) int {
+	return int(unsafe.Sizeof(node{})) + (levels-1)*int(unsafe.Sizeof(level{}))
 }
 
 func newNode(member string, score float64, levels int) *node {
-	x := &node{member: member, score: score}
-	if levels > 1 {
-		x.hi = make([]level, levels-1)
-	}
+	x := nodeAllocs[levels-1]()
+	x.member, x.score = member, score
 	return x
 }
 
@@ -50,9 +77,12 @@ type skiplist struct {
 	level  int
 }
 
-func newSkiplist() *skiplist {
-	return &skiplist{header: newNode("", 0, maxLevel), level: 1}
+func (sl *skiplist) init() {
+	*sl = skiplist{header: newNode("", 0, maxLevel), level: 1}
 }
+
+// first returns the lowest element, nil if empty.
+func (sl *skiplist) first() *node { return sl.header.lv0.forward }
 
 func randomLevel() int {
 	l := 1

@@ -2,81 +2,111 @@ package zset
 
 import (
 	"math/rand/v2"
+	"strings"
 	"unsafe"
 
 	"github.com/aikv/aikv/datastructs"
 	"github.com/aikv/aikv/datastructs/dict"
 )
 
-// Redis 7.0's default zset-max-listpack-entries and zset-max-listpack-value:
-// a sorted set reports "listpack" until it has held more members, or a
-// longer member, than these.
-const (
-	MaxListpackEntries = 128
-	MaxListpackValue   = 64
-)
+// MaxListpackEntries is Redis's zset-max-listpack-entries (default 128 in
+// Redis 7.0): a sorted set keeps the "listpack" encoding until it would
+// hold more members than this. Read with the server lock held; change it
+// only under that lock.
+var MaxListpackEntries = 128
+
+// MaxListpackValue is Redis's zset-max-listpack-value (default 64 bytes):
+// adding a longer member converts a listpack to a skiplist.
+var MaxListpackValue = 64
 
 // ZSet is a sorted set. The zero value is not usable; call New.
 type ZSet struct {
+	// lp is the "listpack" encoding, live while sk == nil: see lp.go.
+	// nil when empty.
+	lp []byte
+	sk *skipEnc // "skiplist"
+}
+
+// skipEnc is the "skiplist" encoding: a member→score table and the
+// ordered index, sharing each member string.
+type skipEnc struct {
 	dict *dict.Dict[float64]
-	zsl  *skiplist
-	// big is set once the set exceeded the listpack limits; like Redis,
-	// the encoding never converts back when the set shrinks.
-	big bool
-	// bytes is the heap size of the member strings (Size); each is
-	// shared by the table and the skiplist.
+	zsl  skiplist
+	// bytes is the heap size of the member strings (Size).
 	bytes int64
 }
 
+func newSkipEnc(sizeHint int) *skipEnc {
+	e := &skipEnc{dict: dict.New[float64](sizeHint)}
+	e.zsl.init()
+	return e
+}
+
 var (
-	zsetHdr   = datastructs.AllocSize(int(unsafe.Sizeof(ZSet{}))) + datastructs.AllocSize(int(unsafe.Sizeof(skiplist{}))) + datastructs.AllocSize(int(unsafe.Sizeof(dict.Dict[float64]{})))
-	zsetEntry = datastructs.AllocSize(dict.NodeSize[float64]()) + datastructs.AllocSize(int(unsafe.Sizeof(node{}))) +
-		// The level slice: 16 bytes a level, 1/(1-levelP) levels on
-		// average.
-		int64(16*4/3) // levelP = 1/4
+	zsetHdr  = datastructs.AllocSize(int(unsafe.Sizeof(ZSet{})))
+	skipHdr  = datastructs.AllocSize(int(unsafe.Sizeof(skipEnc{}))) + datastructs.AllocSize(int(unsafe.Sizeof(dict.Dict[float64]{}))) + datastructs.AllocSize(nodeSize(maxLevel))
+	dictNode = datastructs.AllocSize(dict.NodeSize[float64]())
+	// avgNode is the mean allocation of a skiplist node: a node has k
+	// levels with probability (1-p)p^(k-1).
+	avgNode = func() int64 {
+		var sum, pr float64 = 0, 1 - levelP
+		for k := 1; k <= maxLevel; k++ {
+			sum += pr * float64(datastructs.AllocSize(nodeSize(k)))
+			pr *= levelP
+		}
+		return int64(sum + 0.5)
+	}()
 )
 
-// Size implements datastructs.Sizer in O(1): the table, the skiplist
-// (with the average number of levels) and the member strings.
+// Size implements datastructs.Sizer in O(1): for a listpack the structure
+// and its buffer; for a skiplist the table, the nodes (with the average
+// number of levels) and the member strings.
 func (z *ZSet) Size() int64 {
-	return zsetHdr + maxLevel*16 + int64(z.dict.Buckets())*8 + int64(z.zsl.length)*zsetEntry + z.bytes
+	if z.sk == nil {
+		return zsetHdr + datastructs.AllocSize(cap(z.lp))
+	}
+	e := z.sk
+	return zsetHdr + skipHdr + int64(e.dict.Buckets())*8 + int64(e.zsl.length)*(dictNode+avgNode) + e.bytes
 }
 
-// New returns an empty sorted set.
-func New() *ZSet {
-	return &ZSet{dict: dict.New[float64](0), zsl: newSkiplist()}
-}
+// New returns an empty sorted set with the "listpack" encoding.
+func New() *ZSet { return &ZSet{} }
 
 // NewSkiplist returns an empty sorted set with the "skiplist" encoding
 // from the start, for a loader that inserts every member before the
 // encoding is decided, as Redis's RDB load does: while it is built,
 // -0 scores are kept. Call Compact after the last insert.
-func NewSkiplist() *ZSet {
-	z := New()
-	z.big = true
-	return z
-}
+func NewSkiplist() *ZSet { return &ZSet{sk: newSkipEnc(0)} }
 
 // Compact switches the set to "listpack" when Redis would after loading
 // it: at most MaxListpackEntries members, none longer than
 // MaxListpackValue bytes. Like any listpack set it then holds no -0
 // score. It does nothing to a set that is already a listpack or too big.
 func (z *ZSet) Compact() {
-	if !z.big || z.zsl.length > MaxListpackEntries {
+	e := z.sk
+	if e == nil || e.zsl.length > MaxListpackEntries {
 		return
 	}
-	for x := z.zsl.header.at(0).forward; x != nil; x = x.at(0).forward {
+	need := lpHdr
+	for x := e.zsl.first(); x != nil; x = x.lv0.forward {
 		if len(x.member) > MaxListpackValue {
 			return
 		}
+		need += entrySize(len(x.member))
 	}
-	for x := z.zsl.header.at(0).forward; x != nil; x = x.at(0).forward {
-		if x.score == 0 { // -0 sorts equal to 0: the order is unchanged
-			x.score = 0
-			*z.dict.GetPtr(x.member) = 0
+	lp := make([]byte, lpHdr, datastructs.AllocSize(need))
+	for x := e.zsl.first(); x != nil; x = x.lv0.forward {
+		s := x.score
+		if s == 0 { // -0 sorts equal to 0: the order is unchanged
+			s = 0
 		}
+		lp = appendEntry(lp, x.member, s)
 	}
-	z.big = false
+	setCount(lp, e.zsl.length)
+	if e.zsl.length == 0 {
+		lp = nil
+	}
+	z.lp, z.sk = lp, nil
 }
 
 // Type implements datastructs.Value.
@@ -84,111 +114,178 @@ func (z *ZSet) Type() datastructs.Type { return datastructs.TypeZSet }
 
 // Encoding implements datastructs.Encoder with the names Redis 7.0 reports.
 func (z *ZSet) Encoding() string {
-	if z.big {
+	if z.sk != nil {
 		return "skiplist"
 	}
 	return "listpack"
 }
 
-// ConvertToSkiplist makes the set report "skiplist" from now on, as
-// Redis's zsetConvert does (SORT converts the sets it sorts).
-func (z *ZSet) ConvertToSkiplist() { z.big = true }
-
-// IsListpack reports whether Redis would keep this set as a listpack
-// (ZSCAN then returns everything in one call, in order).
-func (z *ZSet) IsListpack() bool { return !z.big }
-
-// Copy implements datastructs.Copier with a deep copy.
-func (z *ZSet) Copy() datastructs.Value {
-	c := New()
-	for x := z.zsl.header.at(0).forward; x != nil; x = x.at(0).forward {
-		c.dict.Set(x.member, x.score)
-		c.zsl.insert(x.score, x.member)
+// ConvertToSkiplist switches the set to the "skiplist" encoding for good,
+// as Redis's zsetConvert does (SORT converts the sets it sorts; a
+// reply-only ZUNION result is built as a skiplist). The member strings are
+// copied out of the listpack.
+func (z *ZSet) ConvertToSkiplist() {
+	if z.sk != nil {
+		return
 	}
-	c.big = z.big
-	c.bytes = z.bytes
-	return c
+	e := newSkipEnc(lpCount(z.lp))
+	// Insert from the highest element down: each insert is then at the
+	// head, with no search.
+	z.lpRange(0, lpCount(z.lp)-1, true, func(m string, s float64) bool {
+		m = strings.Clone(m)
+		e.zsl.insert(s, m)
+		e.dict.Set(m, s)
+		e.bytes += datastructs.AllocSize(len(m))
+		return true
+	})
+	z.lp, z.sk = nil, e
+}
+
+// IsListpack reports whether the set has the "listpack" encoding (ZSCAN
+// then returns everything in one call, in order).
+func (z *ZSet) IsListpack() bool { return z.sk == nil }
+
+// Copy implements datastructs.Copier with a deep copy (same encoding).
+func (z *ZSet) Copy() datastructs.Value {
+	if z.sk == nil {
+		if z.lp == nil {
+			return New()
+		}
+		lp := make([]byte, len(z.lp), datastructs.AllocSize(len(z.lp)))
+		copy(lp, z.lp)
+		return &ZSet{lp: lp}
+	}
+	e := newSkipEnc(z.sk.zsl.length)
+	for x := z.sk.zsl.tail; x != nil; x = x.backward {
+		e.zsl.insert(x.score, x.member)
+		e.dict.Set(x.member, x.score)
+	}
+	e.bytes = z.sk.bytes
+	return &ZSet{sk: e}
 }
 
 // Len returns the number of members.
-func (z *ZSet) Len() int { return z.zsl.length }
+func (z *ZSet) Len() int {
+	if z.sk == nil {
+		return lpCount(z.lp)
+	}
+	return z.sk.zsl.length
+}
 
 // Score returns member's score.
-func (z *ZSet) Score(member string) (float64, bool) { return z.dict.Get(member) }
+func (z *ZSet) Score(member string) (float64, bool) {
+	if z.sk == nil {
+		start, _, s := z.lpFind(member)
+		return s, start >= 0
+	}
+	return z.sk.dict.Get(member)
+}
 
 // Set inserts member with score or updates its score, and reports whether
-// it was added (not present before). score must not be NaN. member is
-// stored as given: the caller passes a string it owns.
+// it was added (not present before). score must not be NaN. A listpack
+// copies member; a skiplist stores it as given: the caller passes a
+// string it owns.
 func (z *ZSet) Set(member string, score float64) (added bool) {
-	old, exists := z.dict.Get(member)
-	if !exists && (len(member) > MaxListpackValue || z.zsl.length+1 > MaxListpackEntries) {
-		z.big = true
+	if z.sk == nil {
+		start, end, old := z.lpFind(member)
+		if start < 0 && (len(member) > MaxListpackValue || lpCount(z.lp)+1 > MaxListpackEntries || lpCount(z.lp)+1 >= 1<<31) { // the count header is 32 bits
+			z.ConvertToSkiplist()
+		} else {
+			// A listpack stores scores as text and Redis 7.0 writes -0
+			// as "0": small sets never hold a negative zero (x+0 turns
+			// -0 into 0 and changes nothing else).
+			score += 0
+			if start >= 0 && old == score {
+				return false
+			}
+			z.lpSet(start, end, member, score)
+			return start < 0
+		}
 	}
-	if score == 0 && !z.big {
-		// A listpack stores scores as text and Redis 7.0 writes -0 as
-		// "0": small sets never hold a negative zero.
-		score = 0
-	}
+	e := z.sk
+	old, exists := e.dict.Get(member)
 	if exists {
 		// Like Redis, -0 and 0 compare equal: no update.
 		if old != score {
-			z.zsl.updateScore(old, member, score)
-			*z.dict.GetPtr(member) = score
+			e.zsl.updateScore(old, member, score)
+			*e.dict.GetPtr(member) = score
 		}
 		return false
 	}
-	z.zsl.insert(score, member)
-	z.dict.Set(member, score)
-	z.bytes += datastructs.AllocSize(len(member))
+	e.zsl.insert(score, member)
+	e.dict.Set(member, score)
+	e.bytes += datastructs.AllocSize(len(member))
 	return true
 }
 
 // Remove deletes member and reports whether it was present.
 func (z *ZSet) Remove(member string) bool {
-	score, ok := z.dict.Delete(member)
+	if z.sk == nil {
+		start, end, _ := z.lpFind(member)
+		if start < 0 {
+			return false
+		}
+		z.lpCut(start, end, 1)
+		return true
+	}
+	e := z.sk
+	score, ok := e.dict.Delete(member)
 	if !ok {
 		return false
 	}
-	z.zsl.delete(score, member)
-	z.bytes -= datastructs.AllocSize(len(member))
+	e.zsl.delete(score, member)
+	e.bytes -= datastructs.AllocSize(len(member))
 	return true
 }
 
 // Rank returns member's 0-based rank in ascending order.
 func (z *ZSet) Rank(member string) (int, bool) {
-	score, ok := z.dict.Get(member)
+	if z.sk == nil {
+		return z.lpRank(member)
+	}
+	score, ok := z.sk.dict.Get(member)
 	if !ok {
 		return 0, false
 	}
-	return z.zsl.rank(score, member) - 1, true
+	return z.sk.zsl.rank(score, member) - 1, true
 }
 
 // At returns the element at 0-based ascending index i, which must be in
 // [0, Len()).
 func (z *ZSet) At(i int) (member string, score float64) {
-	x := z.zsl.byRank(i + 1)
+	if z.sk == nil {
+		member, score, _ = lpNext(z.lp, z.lpOffset(i))
+		return member, score
+	}
+	x := z.sk.zsl.byRank(i + 1)
 	return x.member, x.score
 }
 
 // Range calls fn for the elements with 0-based ascending indexes in
 // [start, stop], in ascending order, or in descending order (stop first)
 // when rev is set, until fn returns false. The bounds must be valid
-// indexes; nothing is visited if start > stop. fn must not modify z.
+// indexes; nothing is visited if start > stop. fn must not modify z, but
+// the strings it receives stay valid after z changes.
 func (z *ZSet) Range(start, stop int, rev bool, fn func(member string, score float64) bool) {
-	if start > stop || start < 0 || stop >= z.zsl.length {
+	if start > stop || start < 0 || stop >= z.Len() {
 		return
 	}
+	if z.sk == nil {
+		z.lpRange(start, stop, rev, fn)
+		return
+	}
+	zsl := &z.sk.zsl
 	if !rev {
-		x := z.zsl.byRank(start + 1)
+		x := zsl.byRank(start + 1)
 		for i := start; i <= stop && x != nil; i++ {
 			if !fn(x.member, x.score) {
 				return
 			}
-			x = x.at(0).forward
+			x = x.lv0.forward
 		}
 		return
 	}
-	x := z.zsl.byRank(stop + 1)
+	x := zsl.byRank(stop + 1)
 	for i := stop; i >= start && x != nil; i-- {
 		if !fn(x.member, x.score) {
 			return
@@ -203,16 +300,27 @@ type ScoreBound struct {
 	Excl  bool
 }
 
+// belowMin reports whether s is below the lower bound b.
+func (b ScoreBound) belowMin(s float64) bool {
+	return s < b.Value || (b.Excl && s == b.Value)
+}
+
+// withinMax reports whether s is not above the upper bound b.
+func (b ScoreBound) withinMax(s float64) bool {
+	return s < b.Value || (!b.Excl && s == b.Value)
+}
+
 // ScoreRange returns the 0-based index range [start, stop] of the elements
 // with min <= score <= max (respecting exclusive ends); start > stop when
 // there are none.
 func (z *ZSet) ScoreRange(min, max ScoreBound) (start, stop int) {
-	start = z.zsl.countWhile(func(x *node) bool {
-		return x.score < min.Value || (min.Excl && x.score == min.Value)
-	})
-	end := z.zsl.countWhile(func(x *node) bool {
-		return x.score < max.Value || (!max.Excl && x.score == max.Value)
-	})
+	if z.sk == nil {
+		start = z.lpCountWhile(func(_ string, s float64) bool { return min.belowMin(s) })
+		end := z.lpCountWhile(func(_ string, s float64) bool { return max.withinMax(s) })
+		return start, end - 1
+	}
+	start = z.sk.zsl.countWhile(func(x *node) bool { return min.belowMin(x.score) })
+	end := z.sk.zsl.countWhile(func(x *node) bool { return max.withinMax(x.score) })
 	return start, end - 1
 }
 
@@ -255,36 +363,52 @@ func (b LexBound) withinMax(m string) bool {
 // mixed scores the result follows the (score, member) order and is
 // unspecified, as Redis documents.
 func (z *ZSet) LexRange(min, max LexBound) (start, stop int) {
-	start = z.zsl.countWhile(func(x *node) bool { return min.belowMin(x.member) })
-	end := z.zsl.countWhile(func(x *node) bool { return max.withinMax(x.member) })
+	if z.sk == nil {
+		start = z.lpCountWhile(func(m string, _ float64) bool { return min.belowMin(m) })
+		end := z.lpCountWhile(func(m string, _ float64) bool { return max.withinMax(m) })
+		return start, end - 1
+	}
+	start = z.sk.zsl.countWhile(func(x *node) bool { return min.belowMin(x.member) })
+	end := z.sk.zsl.countWhile(func(x *node) bool { return max.withinMax(x.member) })
 	return start, end - 1
 }
 
 // DeleteRange removes the elements with 0-based ascending indexes in
 // [start, stop] (clamped to the set) and returns how many it removed.
 func (z *ZSet) DeleteRange(start, stop int) int {
-	if start < 0 {
-		start = 0
-	}
-	if stop >= z.zsl.length {
-		stop = z.zsl.length - 1
-	}
+	start = max(start, 0)
+	stop = min(stop, z.Len()-1)
 	if start > stop {
 		return 0
 	}
-	return z.zsl.deleteRangeByRank(start+1, stop+1, func(m string) {
-		z.dict.Delete(m)
-		z.bytes -= datastructs.AllocSize(len(m))
+	if z.sk == nil {
+		n := stop - start + 1
+		z.lpCut(z.lpOffset(start), z.lpOffset(stop+1), n)
+		return n
+	}
+	e := z.sk
+	return e.zsl.deleteRangeByRank(start+1, stop+1, func(m string) {
+		e.dict.Delete(m)
+		e.bytes -= datastructs.AllocSize(len(m))
 	})
 }
 
-// Scan visits members from cursor on with the hash table's reverse-binary
-// cursor (see dict.Dict.Scan) and returns the next cursor, 0 when done.
+// Scan is ZSCAN's step. For a skiplist it visits members from cursor on
+// with the hash table's reverse-binary cursor (see dict.Dict.Scan) and
+// returns the next cursor, 0 when done. For a listpack it visits every
+// member in order and returns 0, as Redis does.
 func (z *ZSet) Scan(cursor uint64, count int, fn func(member string, score float64)) uint64 {
-	return z.dict.Scan(cursor, count, fn)
+	if z.sk == nil {
+		z.Range(0, z.Len()-1, false, func(m string, s float64) bool {
+			fn(m, s)
+			return true
+		})
+		return 0
+	}
+	return z.sk.dict.Scan(cursor, count, fn)
 }
 
 // Random returns a uniformly chosen element; the set must not be empty.
 func (z *ZSet) Random(rnd *rand.Rand) (member string, score float64) {
-	return z.At(rnd.IntN(z.zsl.length))
+	return z.At(rnd.IntN(z.Len()))
 }

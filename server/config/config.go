@@ -60,6 +60,14 @@ type Config struct {
 	ShutdownOnSigint   string // shutdown-on-sigint, rendered ("default", "nosave now")
 	ShutdownOnSigterm  string // shutdown-on-sigterm
 
+	// Encoding limits: when a small collection converts to its big
+	// encoding. They take effect for the next insert.
+	HashMaxListpackEntries int64 // hash-max-listpack-entries
+	HashMaxListpackValue   int64 // hash-max-listpack-value, bytes
+	SetMaxIntsetEntries    int64 // set-max-intset-entries
+	ZSetMaxListpackEntries int64 // zset-max-listpack-entries
+	ZSetMaxListpackValue   int64 // zset-max-listpack-value, bytes
+
 	EnableProtectedConfigs string // enable-protected-configs: no | yes | local
 	EnableDebugCommand     string // enable-debug-command: no | yes | local
 
