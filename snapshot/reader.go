@@ -41,10 +41,11 @@ type Reader struct {
 	codecs map[Tag]Codec
 
 	zdec   *zstd.Decoder
-	stored []byte // the current block as stored
-	raw    []byte // the current block's records
-	br     bytes.Reader
-	dec    *msgpack.Decoder
+	stored []byte           // the current block as stored
+	raw    []byte           // the current block's records
+	roff   int              // offset in raw of the next unread byte
+	br     bytes.Reader     // for dec: raw from roff on (see mpfast.go)
+	dec    *msgpack.Decoder // decodes what the fast path does not
 
 	blockOff int64  // file offset of the current block
 	block    uint64 // number of blocks read, the current one included
@@ -281,8 +282,8 @@ func (r *Reader) NextRecord() (*Record, error) {
 		return nil, r.err
 	}
 	for r.left == 0 {
-		if r.block > 0 && r.br.Len() != 0 {
-			r.err = r.recErr("%d bytes after the block's last record", r.br.Len())
+		if r.block > 0 && r.rest() != 0 {
+			r.err = r.recErr("%d bytes after the block's last record", r.rest())
 			return nil, r.err
 		}
 		if err := r.nextSection(); err != nil {
@@ -365,8 +366,7 @@ func (r *Reader) readBlock(start int64) error {
 	if cap(r.stored) > 4*BlockTarget && r.zdec != nil {
 		r.stored = nil
 	}
-	r.br.Reset(r.raw)
-	r.dec.Reset(&r.br)
+	r.roff = 0
 	r.left = nrec
 	return nil
 }
@@ -435,14 +435,13 @@ func (r *Reader) readTrailer(start int64) error {
 
 // decodeRecord decodes the next record of the current block into r.rec.
 func (r *Reader) decodeRecord() error {
-	r.recStart = int64(len(r.raw) - r.br.Len())
-	d := r.dec
+	r.recStart = int64(r.roff)
 	rec := &r.rec
-	n, err := d.DecodeArrayLen()
+	n, err := r.mpArrayLen()
 	if err != nil {
 		return r.recErr("%v", err)
 	}
-	tag, err := d.DecodeUint64()
+	tag, err := r.mpUint()
 	if err != nil {
 		return r.recErr("tag: %v", err)
 	}
@@ -464,18 +463,18 @@ func (r *Reader) decodeRecord() error {
 		if tag > math.MaxUint8 {
 			return r.recErr("bad type tag %d", tag)
 		}
-		db, err := d.DecodeUint64()
+		db, err := r.mpUint()
 		if err != nil {
 			return r.recErr("db: %v", err)
 		}
 		if db >= uint64(r.hdr.Databases) {
 			return r.recErr("db %d out of range (%d databases)", db, r.hdr.Databases)
 		}
-		key, err := d.DecodeString()
+		key, err := r.mpString()
 		if err != nil {
 			return r.recErr("key: %v", err)
 		}
-		exp, err := d.DecodeInt64()
+		exp, err := r.mpInt()
 		if err != nil {
 			return r.recErr("key %q: expiry: %v", key, err)
 		}
@@ -486,7 +485,7 @@ func (r *Reader) decodeRecord() error {
 			Elems: rec.Elems[:0], Scores: rec.Scores[:0], Blob: rec.Blob[:0]}
 		r.keys[db]++
 	}
-	flags, err := d.DecodeUint64()
+	flags, err := r.mpUint()
 	if err != nil {
 		return r.recErr("key %q: flags: %v", rec.Key, err)
 	}
@@ -503,45 +502,44 @@ func (r *Reader) decodeRecord() error {
 
 // decodeChunk decodes a record's value chunk according to its tag.
 func (r *Reader) decodeChunk(rec *Record) error {
-	d := r.dec
 	rec.Str = ""
 	clear(rec.Elems)
 	rec.Elems, rec.Scores, rec.Blob = rec.Elems[:0], rec.Scores[:0], rec.Blob[:0]
 	switch rec.Tag {
 	case TagString:
-		c, err := d.PeekCode()
+		c, err := r.mpPeek()
 		if err != nil {
 			return err
 		}
 		if !isStrCode(c) {
 			return fmt.Errorf("value: not a string (code %#x)", c)
 		}
-		if rec.Str, err = d.DecodeString(); err != nil {
+		if rec.Str, err = r.mpString(); err != nil {
 			return err
 		}
 		if !rec.First && rec.Str == "" {
 			return errors.New("empty continuation chunk")
 		}
 	case TagList, TagSet, TagHash, TagZSet:
-		m, err := d.DecodeArrayLen()
+		m, err := r.mpArrayLen()
 		if err != nil {
 			return err
 		}
 		switch {
 		case m <= 0:
 			return errors.New("empty chunk")
-		case m > r.br.Len():
-			return fmt.Errorf("%d elements declared, %d bytes left in the block", m, r.br.Len())
+		case m > r.rest():
+			return fmt.Errorf("%d elements declared, %d bytes left in the block", m, r.rest())
 		case m%2 != 0 && (rec.Tag == TagHash || rec.Tag == TagZSet):
 			return fmt.Errorf("odd element count %d", m)
 		}
 		if rec.Tag == TagZSet {
 			for i := 0; i < m/2; i++ {
-				s, err := d.DecodeString()
+				s, err := r.mpString()
 				if err != nil {
 					return err
 				}
-				sc, err := d.DecodeFloat64()
+				sc, err := r.mpFloat()
 				if err != nil {
 					return err
 				}
@@ -554,25 +552,25 @@ func (r *Reader) decodeChunk(rec *Record) error {
 			return nil
 		}
 		for i := 0; i < m; i++ {
-			s, err := d.DecodeString()
+			s, err := r.mpString()
 			if err != nil {
 				return err
 			}
 			rec.Elems = append(rec.Elems, s)
 		}
 	default:
-		n, err := d.DecodeBytesLen()
+		n, err := r.mpBytesLen()
 		if err != nil {
 			return err
 		}
-		if n < 0 || n > r.br.Len() {
-			return fmt.Errorf("chunk of %d bytes, %d left in the block", n, r.br.Len())
+		if n < 0 || n > r.rest() {
+			return fmt.Errorf("chunk of %d bytes, %d left in the block", n, r.rest())
 		}
 		if cap(rec.Blob) < n {
 			rec.Blob = make([]byte, n)
 		}
 		rec.Blob = rec.Blob[:n]
-		if err := d.ReadFull(rec.Blob); err != nil {
+		if err := r.mpReadFull(rec.Blob); err != nil {
 			return err
 		}
 	}
@@ -743,9 +741,17 @@ func (r *Reader) Load(ks *datastructs.Keyspace) (Info, error) {
 }
 
 // LoadLocked is Load for a keyspace other goroutines use: it holds lock
-// while it changes ks, releasing it every `every` keys so a server can
-// answer (LOADING, INFO) meanwhile. ks.Loading stays set throughout. A nil
-// lock loads in one go.
+// while it changes ks, releasing it after every batch of at most
+// min(every, 1024) keys so a
+// server can answer (LOADING, INFO) meanwhile. ks.Loading stays set
+// throughout. A nil lock loads in one go.
+//
+// Decoding and inserting overlap: a goroutine reads, checks and decodes
+// the file (zstd, msgpack, values rebuilt) into batches of keys while the
+// caller's goroutine inserts the previous batches with a
+// datastructs.BulkLoader (one table probe per key, strings taken over,
+// no notifications). The Reader is used only by that goroutine until it
+// has stopped, which LoadLocked waits for before returning.
 func (r *Reader) LoadLocked(ks *datastructs.Keyspace, lock sync.Locker, every int) (info Info, err error) {
 	if lock == nil {
 		lock = noLock{}
@@ -753,45 +759,119 @@ func (r *Reader) LoadLocked(ks *datastructs.Keyspace, lock sync.Locker, every in
 	lock.Lock()
 	prevLoading, prevDirty := ks.Loading, ks.Dirty
 	ks.Loading = true
-	defer func() {
-		ks.Loading, ks.Dirty = prevLoading, prevDirty
-		lock.Unlock()
-	}()
 	for i, n := range r.hints {
 		// A hint is unverified: bound it by what the file could hold.
 		if i < ks.NumDBs() && n > 0 && int64(n) <= r.size/4 {
 			ks.DB(i).Reserve(int(n))
 		}
 	}
-	count := 0
-	for {
-		if every > 0 && count%every == every-1 {
-			lock.Unlock()
-			lock.Lock()
+	bl := ks.NewBulkLoader()
+	lock.Unlock()
+	defer func() {
+		lock.Lock()
+		ks.Loading, ks.Dirty = prevLoading, prevDirty
+		lock.Unlock()
+	}()
+
+	size := loadBatch
+	if every > 0 && every < size {
+		size = every
+	}
+	full := make(chan *batch, 4)
+	free := make(chan *batch, 6)
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go r.decodeBatches(size, full, free, stop, done)
+	defer func() {
+		close(stop)
+		<-done
+	}()
+	for b := range full {
+		for i := range b.items {
+			if db := b.items[i].DB; db >= ks.NumDBs() {
+				return Info{}, fmt.Errorf("snapshot: key %q is in db %d but the server has %d databases", b.items[i].Key, db, ks.NumDBs())
+			}
 		}
-		count++
-		it, err := r.Next()
-		if err == io.EOF {
+		lock.Lock()
+		if i := bl.Add(b.items); i < len(b.items) { // the file holds the key twice
+			lock.Unlock()
+			it := &b.items[i]
+			return Info{}, b.at[i].err(fmt.Sprintf("duplicate key %q in db %d", it.Key, it.DB))
+		}
+		lock.Unlock()
+		if b.err == io.EOF {
 			return r.Info(), nil
 		}
-		if err != nil {
-			return Info{}, err
+		if b.err != nil {
+			return Info{}, b.err
 		}
-		if it.DB >= ks.NumDBs() {
-			return Info{}, fmt.Errorf("snapshot: key %q is in db %d but the server has %d databases", it.Key, it.DB, ks.NumDBs())
-		}
-		db := ks.DB(it.DB)
-		key := unsafe.Slice(unsafe.StringData(it.Key), len(it.Key))
-		n := db.Len()
-		if it.Value == nil {
-			db.SetStringOwned(key, it.Str, it.ExpireAt, false)
-		} else {
-			db.SetValue(key, it.Value, it.ExpireAt, false)
-		}
-		if db.Len() == n { // replaced a key: the file holds it twice
-			return Info{}, r.recErr("duplicate key %q in db %d", it.Key, it.DB)
+		clear(b.items)
+		b.items, b.at = b.items[:0], b.at[:0]
+		select {
+		case free <- b:
+		default:
 		}
 	}
+	return Info{}, errors.New("snapshot: load stopped early") // not reached: the decoder ends with an error or io.EOF
+}
+
+// loadBatch is the number of keys LoadLocked's decoder hands over at once.
+const loadBatch = 1024
+
+// batch is keys decoded by LoadLocked's decoder, then err: nil if more
+// batches follow, io.EOF at the intact end of the file, or why decoding
+// stopped.
+type batch struct {
+	items []datastructs.BulkItem
+	at    []recPos // where each item's last record starts
+	err   error
+}
+
+// decodeBatches is LoadLocked's decoder: it fills batches of n keys from
+// r.Next, sends them on full (reusing those that come back on free) and
+// returns after the batch with a non-nil err, or when stop is closed. It
+// closes done when it returns, and full when it ends normally.
+func (r *Reader) decodeBatches(n int, full chan<- *batch, free <-chan *batch, stop <-chan struct{}, done chan<- struct{}) {
+	defer close(done)
+	for {
+		var b *batch
+		select {
+		case b = <-free:
+		default:
+			b = &batch{items: make([]datastructs.BulkItem, 0, n), at: make([]recPos, 0, n)}
+		}
+		for len(b.items) < n {
+			it, err := r.Next()
+			if err != nil {
+				b.err = err
+				break
+			}
+			b.items = append(b.items, datastructs.BulkItem{DB: it.DB, Key: it.Key, Str: it.Str, Value: it.Value, ExpireAt: it.ExpireAt})
+			b.at = append(b.at, recPos{blockOff: r.blockOff, block: r.block, recStart: r.recStart})
+		}
+		select {
+		case full <- b:
+		case <-stop:
+			return
+		}
+		if b.err != nil {
+			close(full)
+			return
+		}
+	}
+}
+
+// recPos is where a key's last record starts, for errors found after
+// decoding (as Reader.recErr reports them).
+type recPos struct {
+	blockOff int64
+	block    uint64
+	recStart int64
+}
+
+// err reports a damaged record at p, like Reader.recErr.
+func (p recPos) err(what string) error {
+	return corruptf(p.blockOff, "block %d, record at byte %d of its data: %s", p.block, p.recStart, what)
 }
 
 type noLock struct{}
