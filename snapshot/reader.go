@@ -604,6 +604,13 @@ func (r *Reader) Next() (Item, error) {
 	if err != nil {
 		return Item{}, err
 	}
+	return r.item(rec)
+}
+
+// item rebuilds the key whose first record is rec, reading the records
+// that follow it.
+func (r *Reader) item(rec *Record) (Item, error) {
+	var err error
 	it := Item{DB: rec.DB, Key: rec.Key, ExpireAt: rec.ExpireAt}
 	more := func() bool {
 		if !rec.More {
@@ -777,14 +784,23 @@ func (r *Reader) LoadLocked(ks *datastructs.Keyspace, lock sync.Locker, every in
 	if every > 0 && every < size {
 		size = every
 	}
+	decoded := make(chan *batch, 4)
 	full := make(chan *batch, 4)
-	free := make(chan *batch, 6)
+	free := make(chan *batch, 10)
 	stop := make(chan struct{})
-	done := make(chan struct{})
-	go r.decodeBatches(size, full, free, stop, done)
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		r.decodeBatches(size, decoded, free, stop)
+	}()
+	go func() {
+		defer wg.Done()
+		buildBatches(decoded, full, stop)
+	}()
 	defer func() {
 		close(stop)
-		<-done
+		wg.Wait()
 	}()
 	for b := range full {
 		for i := range b.items {
@@ -805,8 +821,7 @@ func (r *Reader) LoadLocked(ks *datastructs.Keyspace, lock sync.Locker, every in
 		if b.err != nil {
 			return Info{}, b.err
 		}
-		clear(b.items)
-		b.items, b.at = b.items[:0], b.at[:0]
+		b.reset()
 		select {
 		case free <- b:
 		default:
@@ -821,43 +836,148 @@ const loadBatch = 1024
 // batch is keys decoded by LoadLocked's decoder, then err: nil if more
 // batches follow, io.EOF at the intact end of the file, or why decoding
 // stopped.
+//
+// A small collection (one record) is not built by the decoder: its
+// elements are copied to elems (and scores) and raw says where they are;
+// the builder goroutine builds it. Other values are built by the decoder
+// (raw[i].tag is 0).
 type batch struct {
-	items []datastructs.BulkItem
-	at    []recPos // where each item's last record starts
-	err   error
+	items  []datastructs.BulkItem
+	at     []recPos // where each item's last record starts
+	raw    []rawValue
+	elems  []string
+	scores []float64
+	err    error
+}
+
+// rawValue locates an unbuilt collection's elements in its batch.
+type rawValue struct {
+	tag    Tag
+	lo, hi int // elems[lo:hi]
+	slo    int // a zset's scores: scores[slo:slo+hi-lo]
+}
+
+func (b *batch) reset() {
+	clear(b.items)
+	clear(b.elems)
+	b.items, b.at, b.raw, b.elems, b.scores, b.err = b.items[:0], b.at[:0], b.raw[:0], b.elems[:0], b.scores[:0], nil
 }
 
 // decodeBatches is LoadLocked's decoder: it fills batches of n keys from
-// r.Next, sends them on full (reusing those that come back on free) and
-// returns after the batch with a non-nil err, or when stop is closed. It
-// closes done when it returns, and full when it ends normally.
-func (r *Reader) decodeBatches(n int, full chan<- *batch, free <-chan *batch, stop <-chan struct{}, done chan<- struct{}) {
-	defer close(done)
+// the file, sends them on out (reusing those that come back on free) and
+// returns after the batch with a non-nil err (closing out), or when stop
+// is closed.
+func (r *Reader) decodeBatches(n int, out chan<- *batch, free <-chan *batch, stop <-chan struct{}) {
 	for {
 		var b *batch
 		select {
 		case b = <-free:
 		default:
-			b = &batch{items: make([]datastructs.BulkItem, 0, n), at: make([]recPos, 0, n)}
+			b = &batch{items: make([]datastructs.BulkItem, 0, n), at: make([]recPos, 0, n), raw: make([]rawValue, 0, n)}
 		}
 		for len(b.items) < n {
-			it, err := r.Next()
+			rec, err := r.NextRecord()
 			if err != nil {
+				b.err = err
+				break
+			}
+			raw := rawValue{}
+			it := Item{DB: rec.DB, Key: rec.Key, ExpireAt: rec.ExpireAt}
+			if !rec.More && rec.Tag >= TagList && rec.Tag <= TagHash {
+				raw = rawValue{tag: rec.Tag, lo: len(b.elems), hi: len(b.elems) + len(rec.Elems)}
+				b.elems = append(b.elems, rec.Elems...)
+				if rec.Tag == TagZSet {
+					raw.slo = len(b.scores)
+					b.scores = append(b.scores, rec.Scores...)
+				}
+			} else if it, err = r.item(rec); err != nil {
 				b.err = err
 				break
 			}
 			b.items = append(b.items, datastructs.BulkItem{DB: it.DB, Key: it.Key, Str: it.Str, Value: it.Value, ExpireAt: it.ExpireAt})
 			b.at = append(b.at, recPos{blockOff: r.blockOff, block: r.block, recStart: r.recStart})
+			b.raw = append(b.raw, raw)
 		}
 		select {
-		case full <- b:
+		case out <- b:
 		case <-stop:
 			return
 		}
 		if b.err != nil {
-			close(full)
+			close(out)
 			return
 		}
+	}
+}
+
+// buildBatches is LoadLocked's builder: it builds the small collections
+// the decoder left raw and passes each batch on. A duplicate member ends
+// the batch before its key, with the error, and ends the builder.
+func buildBatches(in <-chan *batch, out chan<- *batch, stop <-chan struct{}) {
+	defer close(out)
+	for b := range in {
+		for i, raw := range b.raw {
+			if raw.tag == 0 {
+				continue
+			}
+			var sc []float64
+			if raw.tag == TagZSet {
+				sc = b.scores[raw.slo : raw.slo+raw.hi-raw.lo]
+			}
+			v, what, dup := buildSmall(raw.tag, b.elems[raw.lo:raw.hi], sc)
+			if v == nil {
+				b.items, b.err = b.items[:i], b.at[i].err(fmt.Sprintf("key %q: duplicate %s %q", b.items[i].Key, what, dup))
+				break
+			}
+			b.items[i].Value = v
+		}
+		select {
+		case out <- b:
+		case <-stop:
+			return
+		}
+		if b.err != nil {
+			return
+		}
+	}
+}
+
+// buildSmall builds a collection from one record's elements (see Next),
+// or returns nil and the duplicate it found.
+func buildSmall(tag Tag, elems []string, scores []float64) (v datastructs.Value, what, dup string) {
+	switch tag {
+	case TagList:
+		l := list.New()
+		for _, s := range elems {
+			l.PushBack(s)
+		}
+		return l, "", ""
+	case TagSet:
+		s := set.New()
+		for _, m := range elems {
+			if !s.AddString(m) {
+				return nil, "member", m
+			}
+		}
+		return s, "", ""
+	case TagHash:
+		h := hash.New()
+		for i := 0; i < len(elems); i += 2 {
+			f := elems[i]
+			if !h.SetString(unsafe.Slice(unsafe.StringData(f), len(f)), elems[i+1]) {
+				return nil, "field", f
+			}
+		}
+		return h, "", ""
+	default: // TagZSet
+		z := zset.NewSkiplistSized(len(elems))
+		for i, m := range elems {
+			if !z.Set(m, scores[i]) {
+				return nil, "member", m
+			}
+		}
+		z.Compact()
+		return z, "", ""
 	}
 }
 

@@ -57,6 +57,12 @@ func NewSkiplist() *ZSet {
 	return z
 }
 
+// NewSkiplistSized is NewSkiplist for a loader that knows it will insert
+// about n members: the member table is sized for them at once.
+func NewSkiplistSized(n int) *ZSet {
+	return &ZSet{dict: dict.New[float64](n), zsl: newSkiplist(), big: true}
+}
+
 // Compact switches the set to "listpack" when Redis would after loading
 // it: at most MaxListpackEntries members, none longer than
 // MaxListpackValue bytes. Like any listpack set it then holds no -0
