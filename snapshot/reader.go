@@ -784,25 +784,35 @@ func (r *Reader) LoadLocked(ks *datastructs.Keyspace, lock sync.Locker, every in
 	if every > 0 && every < size {
 		size = every
 	}
-	decoded := make(chan *batch, 4)
-	full := make(chan *batch, 4)
-	free := make(chan *batch, 10)
+	// The decoder deals batches out to the builders in turn; the loop
+	// below takes them back in the same order.
+	var decoded, built [builders]chan *batch
+	for i := range decoded {
+		decoded[i], built[i] = make(chan *batch, 2), make(chan *batch, 2)
+	}
+	free := make(chan *batch, 12)
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(1 + builders)
 	go func() {
 		defer wg.Done()
-		r.decodeBatches(size, decoded, free, stop)
+		r.decodeBatches(size, decoded[:], free, stop)
 	}()
-	go func() {
-		defer wg.Done()
-		buildBatches(decoded, full, stop)
-	}()
+	for i := range decoded {
+		go func() {
+			defer wg.Done()
+			buildBatches(decoded[i], built[i], stop)
+		}()
+	}
 	defer func() {
 		close(stop)
 		wg.Wait()
 	}()
-	for b := range full {
+	for next := 0; ; next = (next + 1) % builders {
+		b, ok := <-built[next]
+		if !ok {
+			return Info{}, errors.New("snapshot: load stopped early") // not reached: the last batch carries an error or io.EOF
+		}
 		for i := range b.items {
 			if db := b.items[i].DB; db >= ks.NumDBs() {
 				return Info{}, fmt.Errorf("snapshot: key %q is in db %d but the server has %d databases", b.items[i].Key, db, ks.NumDBs())
@@ -827,11 +837,14 @@ func (r *Reader) LoadLocked(ks *datastructs.Keyspace, lock sync.Locker, every in
 		default:
 		}
 	}
-	return Info{}, errors.New("snapshot: load stopped early") // not reached: the decoder ends with an error or io.EOF
 }
 
 // loadBatch is the number of keys LoadLocked's decoder hands over at once.
 const loadBatch = 1024
+
+// builders is the number of LoadLocked's builder goroutines: building
+// small collections is most of a load's work when they are many.
+const builders = 2
 
 // batch is keys decoded by LoadLocked's decoder, then err: nil if more
 // batches follow, io.EOF at the intact end of the file, or why decoding
@@ -864,11 +877,11 @@ func (b *batch) reset() {
 }
 
 // decodeBatches is LoadLocked's decoder: it fills batches of n keys from
-// the file, sends them on out (reusing those that come back on free) and
-// returns after the batch with a non-nil err (closing out), or when stop
-// is closed.
-func (r *Reader) decodeBatches(n int, out chan<- *batch, free <-chan *batch, stop <-chan struct{}) {
-	for {
+// the file, sends them on outs in turn (reusing batches that come back
+// on free) and returns after the batch with a non-nil err (closing every
+// out), or when stop is closed.
+func (r *Reader) decodeBatches(n int, outs []chan *batch, free <-chan *batch, stop <-chan struct{}) {
+	for k := 0; ; k = (k + 1) % len(outs) {
 		var b *batch
 		select {
 		case b = <-free:
@@ -899,12 +912,14 @@ func (r *Reader) decodeBatches(n int, out chan<- *batch, free <-chan *batch, sto
 			b.raw = append(b.raw, raw)
 		}
 		select {
-		case out <- b:
+		case outs[k] <- b:
 		case <-stop:
 			return
 		}
 		if b.err != nil {
-			close(out)
+			for _, out := range outs {
+				close(out)
+			}
 			return
 		}
 	}
@@ -915,6 +930,7 @@ func (r *Reader) decodeBatches(n int, out chan<- *batch, free <-chan *batch, sto
 // the batch before its key, with the error, and ends the builder.
 func buildBatches(in <-chan *batch, out chan<- *batch, stop <-chan struct{}) {
 	defer close(out)
+	var scratch [][]byte
 	for b := range in {
 		for i, raw := range b.raw {
 			if raw.tag == 0 {
@@ -924,7 +940,7 @@ func buildBatches(in <-chan *batch, out chan<- *batch, stop <-chan struct{}) {
 			if raw.tag == TagZSet {
 				sc = b.scores[raw.slo : raw.slo+raw.hi-raw.lo]
 			}
-			v, what, dup := buildSmall(raw.tag, b.elems[raw.lo:raw.hi], sc)
+			v, what, dup := buildSmall(raw.tag, b.elems[raw.lo:raw.hi], sc, &scratch)
 			if v == nil {
 				b.items, b.err = b.items[:i], b.at[i].err(fmt.Sprintf("key %q: duplicate %s %q", b.items[i].Key, what, dup))
 				break
@@ -944,13 +960,17 @@ func buildBatches(in <-chan *batch, out chan<- *batch, stop <-chan struct{}) {
 
 // buildSmall builds a collection from one record's elements (see Next),
 // or returns nil and the duplicate it found.
-func buildSmall(tag Tag, elems []string, scores []float64) (v datastructs.Value, what, dup string) {
+func buildSmall(tag Tag, elems []string, scores []float64, scratch *[][]byte) (v datastructs.Value, what, dup string) {
 	switch tag {
 	case TagList:
-		l := list.New()
+		bs := (*scratch)[:0]
 		for _, s := range elems {
-			l.PushBack(s)
+			bs = append(bs, unsafe.Slice(unsafe.StringData(s), len(s)))
 		}
+		l := list.New()
+		l.PushAll(false, bs) // copies the elements
+		clear(bs)
+		*scratch = bs
 		return l, "", ""
 	case TagSet:
 		s := set.New()
