@@ -74,6 +74,7 @@ type options struct {
 	restarts        int
 	datasets        []string
 	baseWindow      time.Duration
+	warmup          time.Duration
 	// shapes, when set, runs only the per-shape memory figures (see
 	// shapes.go) for shapes whose name contains it ("all": every shape).
 	shapes string
@@ -125,6 +126,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.BoolVar(&o.bgsave, "bgsave", false, "only measure BGSAVE under load at -keys keys with -c clients: latency, throughput, memory with and without a save, -rounds rounds")
 	dsList := fs.String("dataset", "strings,mixed", "datasets for -restart: strings, mixed")
 	fs.DurationVar(&o.baseWindow, "base-window", 2*time.Second, "-bgsave: length of the window without a save")
+	fs.DurationVar(&o.warmup, "warmup", 5*time.Second, "-bgsave: load before the windows of each round")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}

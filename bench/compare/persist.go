@@ -499,7 +499,7 @@ func measureBgsave(o *options, ds dataset) ([2][]bgsaveRound, int, error) {
 			if err != nil {
 				return out, 0, err
 			}
-			time.Sleep(time.Second)
+			time.Sleep(o.warmup)
 			r.Base, err = g.window(s.pid(), func() error { time.Sleep(o.baseWindow); return nil })
 			var startMs float64
 			if err == nil {
@@ -573,7 +573,7 @@ func runSnapshotModes(o *options) error {
 			return err
 		}
 		fmt.Fprintf(&buf, "## BGSAVE under load (%d keys, %d clients doing SET on random existing keys)\n\n", keys, o.clients)
-		fmt.Fprintf(&buf, "Per round: after a second of load, a no-save window of %v, then the save window from BGSAVE until INFO says it finished (so the windows differ in length: a longer window has more chances of a slow request). Memory is peak PSS of the server plus any fork child, sampled every 10 ms.\n\n", o.baseWindow)
+		fmt.Fprintf(&buf, "Per round: after %v of load (so a garbage-collected heap reaches its steady size), a no-save window of %v, then the save window from BGSAVE until INFO says it finished (so the windows differ in length: a longer window has more chances of a slow request). Memory is peak PSS of the server plus any fork child, sampled every 10 ms.\n\n", o.warmup, o.baseWindow)
 		fmt.Fprintf(&buf, "| server | round | BGSAVE reply ms | save s | ops/s save / none (ratio) | max latency ms save / none | p99.9 ms save / none | peak PSS MB save / none (extra) | load avg |\n|---|---|---|---|---|---|---|---|---|\n")
 		for i, name := range [2]string{"Redis", "AiKv"} {
 			for k, r := range rounds[i] {
