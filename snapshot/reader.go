@@ -911,12 +911,13 @@ func (r *Reader) decodeBatches(n int, outs []chan *batch, free <-chan *batch, st
 			b.at = append(b.at, recPos{blockOff: r.blockOff, block: r.block, recStart: r.recStart})
 			b.raw = append(b.raw, raw)
 		}
+		last := b.err != nil // b is the receiver's once sent
 		select {
 		case outs[k] <- b:
 		case <-stop:
 			return
 		}
-		if b.err != nil {
+		if last {
 			for _, out := range outs {
 				close(out)
 			}
@@ -947,12 +948,13 @@ func buildBatches(in <-chan *batch, out chan<- *batch, stop <-chan struct{}) {
 			}
 			b.items[i].Value = v
 		}
+		last := b.err != nil // b is the receiver's once sent
 		select {
 		case out <- b:
 		case <-stop:
 			return
 		}
-		if b.err != nil {
+		if last {
 			return
 		}
 	}
