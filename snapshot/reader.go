@@ -977,28 +977,28 @@ func buildSmall(tag Tag, elems []string, scores []float64, scratch *[][]byte) (v
 	case TagSet:
 		s := set.New()
 		for _, m := range elems {
+			if !set.IsInt(m) {
+				s = set.NewTable(len(elems))
+				break
+			}
+		}
+		for _, m := range elems {
 			if !s.AddString(m) {
 				return nil, "member", m
 			}
 		}
 		return s, "", ""
 	case TagHash:
-		h := hash.New()
-		for i := 0; i < len(elems); i += 2 {
-			f := elems[i]
-			if !h.SetString(unsafe.Slice(unsafe.StringData(f), len(f)), elems[i+1]) {
-				return nil, "field", f
-			}
+		h, f := hash.FromPairs(elems)
+		if h == nil {
+			return nil, "field", f
 		}
 		return h, "", ""
 	default: // TagZSet
-		z := zset.NewSkiplistSized(len(elems))
-		for i, m := range elems {
-			if !z.Set(m, scores[i]) {
-				return nil, "member", m
-			}
+		z, m := zset.FromMembers(elems, scores)
+		if z == nil {
+			return nil, "member", m
 		}
-		z.Compact()
 		return z, "", ""
 	}
 }

@@ -63,6 +63,23 @@ func NewSkiplistSized(n int) *ZSet {
 	return &ZSet{dict: dict.New[float64](n), zsl: newSkiplist(), big: true}
 }
 
+// FromMembers builds a sorted set as a loader does (NewSkiplistSized,
+// Set for each member, Compact) with one table operation per member; the
+// member strings are taken over. It returns nil and the member when a
+// member repeats. No score may be NaN.
+func FromMembers(members []string, scores []float64) (z *ZSet, dup string) {
+	z = NewSkiplistSized(len(members))
+	for i, m := range members {
+		if !z.dict.Set(m, scores[i]) {
+			return nil, m
+		}
+		z.zsl.insert(scores[i], m)
+		z.bytes += datastructs.AllocSize(len(m))
+	}
+	z.Compact()
+	return z, ""
+}
+
 // Compact switches the set to "listpack" when Redis would after loading
 // it: at most MaxListpackEntries members, none longer than
 // MaxListpackValue bytes. Like any listpack set it then holds no -0
