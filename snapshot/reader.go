@@ -842,6 +842,10 @@ func (r *Reader) LoadLocked(ks *datastructs.Keyspace, lock sync.Locker, every in
 // loadBatch is the number of keys LoadLocked's decoder hands over at once.
 const loadBatch = 1024
 
+// batchElems bounds the collection elements a batch holds for the
+// builders, so batches of mid-size collections stay small.
+const batchElems = 32 << 10
+
 // builders is the number of LoadLocked's builder goroutines: building
 // small collections is most of a load's work when they are many.
 const builders = 2
@@ -888,7 +892,7 @@ func (r *Reader) decodeBatches(n int, outs []chan *batch, free <-chan *batch, st
 		default:
 			b = &batch{items: make([]datastructs.BulkItem, 0, n), at: make([]recPos, 0, n), raw: make([]rawValue, 0, n)}
 		}
-		for len(b.items) < n {
+		for len(b.items) < n && len(b.elems) < batchElems {
 			rec, err := r.NextRecord()
 			if err != nil {
 				b.err = err
