@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -223,6 +224,11 @@ func (s *Server) walkSnapshot(job *saveJob, dbs int, write func([]captured) erro
 			if cursor == 0 {
 				break
 			}
+			// Encoding and compressing is CPU work the clients wait
+			// behind when every P is busy: give way after each step
+			// (about 512 keys) instead of holding the P until the
+			// scheduler preempts it (10 ms).
+			runtime.Gosched()
 		}
 	}
 	s.mu.Lock()

@@ -106,13 +106,24 @@
 // are only a hint until the trailer is verified, so they are capped by
 // the file size.
 //
-// Measured on this 2-core machine (shared with other jobs, so compare CPU
-// time, not wall time) with 1M keys "key:%07d" -> 20-byte values: the
-// file is 8.4 bytes/key against 34.0 bytes/key for Redis 7.0's dump.rdb
-// of the same keys; Save takes 0.85-1.25 s of CPU against 0.68 s for
-// Redis's SAVE, Load 0.90-1.09 s against 0.60-0.65 s for Redis loading
-// its RDB. Most of our load time is the keyspace's insert path (a lookup
-// plus an insert per key). See BenchmarkWrite1M and BenchmarkLoad1M.
+// Load (LoadLocked) is a pipeline: one goroutine reads, checks,
+// decompresses and decodes the file (msgpack is parsed straight from the
+// decompressed block for the encodings the writer uses; anything else
+// goes to msgpack's Decoder, so errors stay msgpack's) into batches of
+// keys; two goroutines build the small (one-record) collections of each
+// batch; the caller inserts the batches in file order with a
+// datastructs.BulkLoader (one table probe per key, table reads of a
+// window of keys overlapped, strings taken over, no notifications).
+//
+// Measured on this 2-core machine (shared with other jobs; see
+// docs/benchmarks.md and bench/compare -restart) with 1M string keys
+// "key:%010d" -> 16-byte values: the file is 6.0 bytes/key against 33.0
+// for Redis 7.0's dump.rdb; restart to ready takes 0.43-0.49 s against
+// 0.69-0.75 s for Redis. A dataset of small hashes, lists, sets and sorted
+// sets takes about twice Redis's CPU time to load (0.38 s against 0.18 s
+// for 180k keys), and on two cores about 25% more wall time: Redis copies
+// each small collection as one listpack blob where AiKv rebuilds it element by
+// element. See also BenchmarkLoad1M and BenchmarkLoadMixed1M.
 //
 // # Value types
 //

@@ -14,6 +14,10 @@ import (
 	"time"
 
 	"github.com/aikv/aikv/datastructs"
+	"github.com/aikv/aikv/datastructs/hash"
+	"github.com/aikv/aikv/datastructs/list"
+	"github.com/aikv/aikv/datastructs/set"
+	"github.com/aikv/aikv/datastructs/zset"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/v1.snap")
@@ -229,4 +233,61 @@ func BenchmarkLoad1M(b *testing.B) {
 	}
 	b.ReportMetric(float64(benchKeys)*float64(b.N)/b.Elapsed().Seconds(), "keys/s")
 	b.ReportMetric(float64(info.Size)/benchKeys, "bytes/key")
+}
+
+// benchMixedKS holds the bench/compare "mixed" dataset at n: n/10
+// strings (one in ten with a TTL), n/50 each of hashes, lists, sets and
+// sorted sets of 10 elements, and 20 each of 1000 elements.
+func benchMixedKS(n int) *datastructs.Keyspace {
+	ks := datastructs.New(datastructs.Options{})
+	db := ks.DB(0)
+	for i := 0; i < n/10; i++ {
+		var exp int64
+		if i%10 == 0 {
+			exp = 4102444800000
+		}
+		db.SetString([]byte(fmt.Sprintf("key:%010d", i)), []byte(fmt.Sprintf("val:%012d", i)), exp, false)
+	}
+	coll := func(i, m int) {
+		h, l, s, z := hash.New(), list.New(), set.New(), zset.NewSkiplist()
+		for j := 0; j < m; j++ {
+			f := fmt.Sprintf("field:%d", j)
+			v := fmt.Sprintf("val:%012d", i+j)
+			h.SetString([]byte(f), v)
+			l.PushBack(v)
+			s.AddString(f)
+			z.Set(f, float64((i*31+j*7)%1000))
+		}
+		z.Compact()
+		db.SetValue([]byte(fmt.Sprintf("h:%d", i)), h, 0, false)
+		db.SetValue([]byte(fmt.Sprintf("l:%d", i)), l, 0, false)
+		db.SetValue([]byte(fmt.Sprintf("s:%d", i)), s, 0, false)
+		db.SetValue([]byte(fmt.Sprintf("z:%d", i)), z, 0, false)
+	}
+	for i := 0; i < n/50; i++ {
+		coll(i, 10)
+	}
+	for i := 0; i < 20; i++ {
+		coll(n+i, 1000)
+	}
+	return ks
+}
+
+func BenchmarkLoadMixed1M(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "bench.aikv")
+	ks := benchMixedKS(benchKeys)
+	info, err := Save(path, KeyspaceSource(ks), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	keys := float64(info.TotalKeys())
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		ks := datastructs.New(datastructs.Options{})
+		if _, err := Load(path, ks, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(keys*float64(b.N)/b.Elapsed().Seconds(), "keys/s")
+	b.ReportMetric(float64(info.Size)/keys, "bytes/key")
 }

@@ -41,10 +41,11 @@ type Reader struct {
 	codecs map[Tag]Codec
 
 	zdec   *zstd.Decoder
-	stored []byte // the current block as stored
-	raw    []byte // the current block's records
-	br     bytes.Reader
-	dec    *msgpack.Decoder
+	stored []byte           // the current block as stored
+	raw    []byte           // the current block's records
+	roff   int              // offset in raw of the next unread byte
+	br     bytes.Reader     // for dec: raw from roff on (see mpfast.go)
+	dec    *msgpack.Decoder // decodes what the fast path does not
 
 	blockOff int64  // file offset of the current block
 	block    uint64 // number of blocks read, the current one included
@@ -281,8 +282,8 @@ func (r *Reader) NextRecord() (*Record, error) {
 		return nil, r.err
 	}
 	for r.left == 0 {
-		if r.block > 0 && r.br.Len() != 0 {
-			r.err = r.recErr("%d bytes after the block's last record", r.br.Len())
+		if r.block > 0 && r.rest() != 0 {
+			r.err = r.recErr("%d bytes after the block's last record", r.rest())
 			return nil, r.err
 		}
 		if err := r.nextSection(); err != nil {
@@ -365,8 +366,7 @@ func (r *Reader) readBlock(start int64) error {
 	if cap(r.stored) > 4*BlockTarget && r.zdec != nil {
 		r.stored = nil
 	}
-	r.br.Reset(r.raw)
-	r.dec.Reset(&r.br)
+	r.roff = 0
 	r.left = nrec
 	return nil
 }
@@ -435,14 +435,13 @@ func (r *Reader) readTrailer(start int64) error {
 
 // decodeRecord decodes the next record of the current block into r.rec.
 func (r *Reader) decodeRecord() error {
-	r.recStart = int64(len(r.raw) - r.br.Len())
-	d := r.dec
+	r.recStart = int64(r.roff)
 	rec := &r.rec
-	n, err := d.DecodeArrayLen()
+	n, err := r.mpArrayLen()
 	if err != nil {
 		return r.recErr("%v", err)
 	}
-	tag, err := d.DecodeUint64()
+	tag, err := r.mpUint()
 	if err != nil {
 		return r.recErr("tag: %v", err)
 	}
@@ -464,18 +463,18 @@ func (r *Reader) decodeRecord() error {
 		if tag > math.MaxUint8 {
 			return r.recErr("bad type tag %d", tag)
 		}
-		db, err := d.DecodeUint64()
+		db, err := r.mpUint()
 		if err != nil {
 			return r.recErr("db: %v", err)
 		}
 		if db >= uint64(r.hdr.Databases) {
 			return r.recErr("db %d out of range (%d databases)", db, r.hdr.Databases)
 		}
-		key, err := d.DecodeString()
+		key, err := r.mpString()
 		if err != nil {
 			return r.recErr("key: %v", err)
 		}
-		exp, err := d.DecodeInt64()
+		exp, err := r.mpInt()
 		if err != nil {
 			return r.recErr("key %q: expiry: %v", key, err)
 		}
@@ -486,7 +485,7 @@ func (r *Reader) decodeRecord() error {
 			Elems: rec.Elems[:0], Scores: rec.Scores[:0], Blob: rec.Blob[:0]}
 		r.keys[db]++
 	}
-	flags, err := d.DecodeUint64()
+	flags, err := r.mpUint()
 	if err != nil {
 		return r.recErr("key %q: flags: %v", rec.Key, err)
 	}
@@ -503,45 +502,44 @@ func (r *Reader) decodeRecord() error {
 
 // decodeChunk decodes a record's value chunk according to its tag.
 func (r *Reader) decodeChunk(rec *Record) error {
-	d := r.dec
 	rec.Str = ""
 	clear(rec.Elems)
 	rec.Elems, rec.Scores, rec.Blob = rec.Elems[:0], rec.Scores[:0], rec.Blob[:0]
 	switch rec.Tag {
 	case TagString:
-		c, err := d.PeekCode()
+		c, err := r.mpPeek()
 		if err != nil {
 			return err
 		}
 		if !isStrCode(c) {
 			return fmt.Errorf("value: not a string (code %#x)", c)
 		}
-		if rec.Str, err = d.DecodeString(); err != nil {
+		if rec.Str, err = r.mpString(); err != nil {
 			return err
 		}
 		if !rec.First && rec.Str == "" {
 			return errors.New("empty continuation chunk")
 		}
 	case TagList, TagSet, TagHash, TagZSet:
-		m, err := d.DecodeArrayLen()
+		m, err := r.mpArrayLen()
 		if err != nil {
 			return err
 		}
 		switch {
 		case m <= 0:
 			return errors.New("empty chunk")
-		case m > r.br.Len():
-			return fmt.Errorf("%d elements declared, %d bytes left in the block", m, r.br.Len())
+		case m > r.rest():
+			return fmt.Errorf("%d elements declared, %d bytes left in the block", m, r.rest())
 		case m%2 != 0 && (rec.Tag == TagHash || rec.Tag == TagZSet):
 			return fmt.Errorf("odd element count %d", m)
 		}
 		if rec.Tag == TagZSet {
 			for i := 0; i < m/2; i++ {
-				s, err := d.DecodeString()
+				s, err := r.mpString()
 				if err != nil {
 					return err
 				}
-				sc, err := d.DecodeFloat64()
+				sc, err := r.mpFloat()
 				if err != nil {
 					return err
 				}
@@ -554,25 +552,25 @@ func (r *Reader) decodeChunk(rec *Record) error {
 			return nil
 		}
 		for i := 0; i < m; i++ {
-			s, err := d.DecodeString()
+			s, err := r.mpString()
 			if err != nil {
 				return err
 			}
 			rec.Elems = append(rec.Elems, s)
 		}
 	default:
-		n, err := d.DecodeBytesLen()
+		n, err := r.mpBytesLen()
 		if err != nil {
 			return err
 		}
-		if n < 0 || n > r.br.Len() {
-			return fmt.Errorf("chunk of %d bytes, %d left in the block", n, r.br.Len())
+		if n < 0 || n > r.rest() {
+			return fmt.Errorf("chunk of %d bytes, %d left in the block", n, r.rest())
 		}
 		if cap(rec.Blob) < n {
 			rec.Blob = make([]byte, n)
 		}
 		rec.Blob = rec.Blob[:n]
-		if err := d.ReadFull(rec.Blob); err != nil {
+		if err := r.mpReadFull(rec.Blob); err != nil {
 			return err
 		}
 	}
@@ -606,6 +604,13 @@ func (r *Reader) Next() (Item, error) {
 	if err != nil {
 		return Item{}, err
 	}
+	return r.item(rec)
+}
+
+// item rebuilds the key whose first record is rec, reading the records
+// that follow it.
+func (r *Reader) item(rec *Record) (Item, error) {
+	var err error
 	it := Item{DB: rec.DB, Key: rec.Key, ExpireAt: rec.ExpireAt}
 	more := func() bool {
 		if !rec.More {
@@ -743,9 +748,17 @@ func (r *Reader) Load(ks *datastructs.Keyspace) (Info, error) {
 }
 
 // LoadLocked is Load for a keyspace other goroutines use: it holds lock
-// while it changes ks, releasing it every `every` keys so a server can
-// answer (LOADING, INFO) meanwhile. ks.Loading stays set throughout. A nil
-// lock loads in one go.
+// while it changes ks, releasing it after every batch of at most
+// min(every, 1024) keys so a
+// server can answer (LOADING, INFO) meanwhile. ks.Loading stays set
+// throughout. A nil lock loads in one go.
+//
+// Decoding and inserting overlap: a goroutine reads, checks and decodes
+// the file (zstd, msgpack, values rebuilt) into batches of keys while the
+// caller's goroutine inserts the previous batches with a
+// datastructs.BulkLoader (one table probe per key, strings taken over,
+// no notifications). The Reader is used only by that goroutine until it
+// has stopped, which LoadLocked waits for before returning.
 func (r *Reader) LoadLocked(ks *datastructs.Keyspace, lock sync.Locker, every int) (info Info, err error) {
 	if lock == nil {
 		lock = noLock{}
@@ -753,45 +766,258 @@ func (r *Reader) LoadLocked(ks *datastructs.Keyspace, lock sync.Locker, every in
 	lock.Lock()
 	prevLoading, prevDirty := ks.Loading, ks.Dirty
 	ks.Loading = true
-	defer func() {
-		ks.Loading, ks.Dirty = prevLoading, prevDirty
-		lock.Unlock()
-	}()
 	for i, n := range r.hints {
 		// A hint is unverified: bound it by what the file could hold.
 		if i < ks.NumDBs() && n > 0 && int64(n) <= r.size/4 {
 			ks.DB(i).Reserve(int(n))
 		}
 	}
-	count := 0
-	for {
-		if every > 0 && count%every == every-1 {
-			lock.Unlock()
-			lock.Lock()
+	bl := ks.NewBulkLoader()
+	lock.Unlock()
+	defer func() {
+		lock.Lock()
+		ks.Loading, ks.Dirty = prevLoading, prevDirty
+		lock.Unlock()
+	}()
+
+	size := loadBatch
+	if every > 0 && every < size {
+		size = every
+	}
+	// The decoder deals batches out to the builders in turn; the loop
+	// below takes them back in the same order.
+	var decoded, built [builders]chan *batch
+	for i := range decoded {
+		decoded[i], built[i] = make(chan *batch, 2), make(chan *batch, 2)
+	}
+	free := make(chan *batch, 12)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1 + builders)
+	go func() {
+		defer wg.Done()
+		r.decodeBatches(size, decoded[:], free, stop)
+	}()
+	for i := range decoded {
+		go func() {
+			defer wg.Done()
+			buildBatches(decoded[i], built[i], stop)
+		}()
+	}
+	defer func() {
+		close(stop)
+		wg.Wait()
+	}()
+	for next := 0; ; next = (next + 1) % builders {
+		b, ok := <-built[next]
+		if !ok {
+			return Info{}, errors.New("snapshot: load stopped early") // not reached: the last batch carries an error or io.EOF
 		}
-		count++
-		it, err := r.Next()
-		if err == io.EOF {
+		for i := range b.items {
+			if db := b.items[i].DB; db >= ks.NumDBs() {
+				return Info{}, fmt.Errorf("snapshot: key %q is in db %d but the server has %d databases", b.items[i].Key, db, ks.NumDBs())
+			}
+		}
+		lock.Lock()
+		if i := bl.Add(b.items); i < len(b.items) { // the file holds the key twice
+			lock.Unlock()
+			it := &b.items[i]
+			return Info{}, b.at[i].err(fmt.Sprintf("duplicate key %q in db %d", it.Key, it.DB))
+		}
+		lock.Unlock()
+		if b.err == io.EOF {
 			return r.Info(), nil
 		}
-		if err != nil {
-			return Info{}, err
+		if b.err != nil {
+			return Info{}, b.err
 		}
-		if it.DB >= ks.NumDBs() {
-			return Info{}, fmt.Errorf("snapshot: key %q is in db %d but the server has %d databases", it.Key, it.DB, ks.NumDBs())
-		}
-		db := ks.DB(it.DB)
-		key := unsafe.Slice(unsafe.StringData(it.Key), len(it.Key))
-		n := db.Len()
-		if it.Value == nil {
-			db.SetStringOwned(key, it.Str, it.ExpireAt, false)
-		} else {
-			db.SetValue(key, it.Value, it.ExpireAt, false)
-		}
-		if db.Len() == n { // replaced a key: the file holds it twice
-			return Info{}, r.recErr("duplicate key %q in db %d", it.Key, it.DB)
+		b.reset()
+		select {
+		case free <- b:
+		default:
 		}
 	}
+}
+
+// loadBatch is the number of keys LoadLocked's decoder hands over at once.
+const loadBatch = 1024
+
+// batchElems bounds the collection elements a batch holds for the
+// builders, so batches of mid-size collections stay small.
+const batchElems = 32 << 10
+
+// builders is the number of LoadLocked's builder goroutines: building
+// small collections is most of a load's work when they are many.
+const builders = 2
+
+// batch is keys decoded by LoadLocked's decoder, then err: nil if more
+// batches follow, io.EOF at the intact end of the file, or why decoding
+// stopped.
+//
+// A small collection (one record) is not built by the decoder: its
+// elements are copied to elems (and scores) and raw says where they are;
+// the builder goroutine builds it. Other values are built by the decoder
+// (raw[i].tag is 0).
+type batch struct {
+	items  []datastructs.BulkItem
+	at     []recPos // where each item's last record starts
+	raw    []rawValue
+	elems  []string
+	scores []float64
+	err    error
+}
+
+// rawValue locates an unbuilt collection's elements in its batch.
+type rawValue struct {
+	tag    Tag
+	lo, hi int // elems[lo:hi]
+	slo    int // a zset's scores: scores[slo:slo+hi-lo]
+}
+
+func (b *batch) reset() {
+	clear(b.items)
+	clear(b.elems)
+	b.items, b.at, b.raw, b.elems, b.scores, b.err = b.items[:0], b.at[:0], b.raw[:0], b.elems[:0], b.scores[:0], nil
+}
+
+// decodeBatches is LoadLocked's decoder: it fills batches of n keys from
+// the file, sends them on outs in turn (reusing batches that come back
+// on free) and returns after the batch with a non-nil err (closing every
+// out), or when stop is closed.
+func (r *Reader) decodeBatches(n int, outs []chan *batch, free <-chan *batch, stop <-chan struct{}) {
+	for k := 0; ; k = (k + 1) % len(outs) {
+		var b *batch
+		select {
+		case b = <-free:
+		default:
+			b = &batch{items: make([]datastructs.BulkItem, 0, n), at: make([]recPos, 0, n), raw: make([]rawValue, 0, n)}
+		}
+		for len(b.items) < n && len(b.elems) < batchElems {
+			rec, err := r.NextRecord()
+			if err != nil {
+				b.err = err
+				break
+			}
+			raw := rawValue{}
+			it := Item{DB: rec.DB, Key: rec.Key, ExpireAt: rec.ExpireAt}
+			if !rec.More && rec.Tag >= TagList && rec.Tag <= TagHash {
+				raw = rawValue{tag: rec.Tag, lo: len(b.elems), hi: len(b.elems) + len(rec.Elems)}
+				b.elems = append(b.elems, rec.Elems...)
+				if rec.Tag == TagZSet {
+					raw.slo = len(b.scores)
+					b.scores = append(b.scores, rec.Scores...)
+				}
+			} else if it, err = r.item(rec); err != nil {
+				b.err = err
+				break
+			}
+			b.items = append(b.items, datastructs.BulkItem{DB: it.DB, Key: it.Key, Str: it.Str, Value: it.Value, ExpireAt: it.ExpireAt})
+			b.at = append(b.at, recPos{blockOff: r.blockOff, block: r.block, recStart: r.recStart})
+			b.raw = append(b.raw, raw)
+		}
+		last := b.err != nil // b is the receiver's once sent
+		select {
+		case outs[k] <- b:
+		case <-stop:
+			return
+		}
+		if last {
+			for _, out := range outs {
+				close(out)
+			}
+			return
+		}
+	}
+}
+
+// buildBatches is LoadLocked's builder: it builds the small collections
+// the decoder left raw and passes each batch on. A duplicate member ends
+// the batch before its key, with the error, and ends the builder.
+func buildBatches(in <-chan *batch, out chan<- *batch, stop <-chan struct{}) {
+	defer close(out)
+	var scratch [][]byte
+	for b := range in {
+		for i, raw := range b.raw {
+			if raw.tag == 0 {
+				continue
+			}
+			var sc []float64
+			if raw.tag == TagZSet {
+				sc = b.scores[raw.slo : raw.slo+raw.hi-raw.lo]
+			}
+			v, what, dup := buildSmall(raw.tag, b.elems[raw.lo:raw.hi], sc, &scratch)
+			if v == nil {
+				b.items, b.err = b.items[:i], b.at[i].err(fmt.Sprintf("key %q: duplicate %s %q", b.items[i].Key, what, dup))
+				break
+			}
+			b.items[i].Value = v
+		}
+		last := b.err != nil // b is the receiver's once sent
+		select {
+		case out <- b:
+		case <-stop:
+			return
+		}
+		if last {
+			return
+		}
+	}
+}
+
+// buildSmall builds a collection from one record's elements (see Next),
+// or returns nil and the duplicate it found.
+func buildSmall(tag Tag, elems []string, scores []float64, scratch *[][]byte) (v datastructs.Value, what, dup string) {
+	switch tag {
+	case TagList:
+		bs := (*scratch)[:0]
+		for _, s := range elems {
+			bs = append(bs, unsafe.Slice(unsafe.StringData(s), len(s)))
+		}
+		l := list.New()
+		l.PushAll(false, bs) // copies the elements
+		clear(bs)
+		*scratch = bs
+		return l, "", ""
+	case TagSet:
+		s := set.New()
+		for _, m := range elems {
+			if !set.IsInt(m) {
+				s = set.NewTable(len(elems))
+				break
+			}
+		}
+		for _, m := range elems {
+			if !s.AddString(m) {
+				return nil, "member", m
+			}
+		}
+		return s, "", ""
+	case TagHash:
+		h, f := hash.FromPairs(elems)
+		if h == nil {
+			return nil, "field", f
+		}
+		return h, "", ""
+	default: // TagZSet
+		z, m := zset.FromMembers(elems, scores)
+		if z == nil {
+			return nil, "member", m
+		}
+		return z, "", ""
+	}
+}
+
+// recPos is where a key's last record starts, for errors found after
+// decoding (as Reader.recErr reports them).
+type recPos struct {
+	blockOff int64
+	block    uint64
+	recStart int64
+}
+
+// err reports a damaged record at p, like Reader.recErr.
+func (p recPos) err(what string) error {
+	return corruptf(p.blockOff, "block %d, record at byte %d of its data: %s", p.block, p.recStart, what)
 }
 
 type noLock struct{}

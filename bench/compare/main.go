@@ -68,6 +68,13 @@ type options struct {
 	keys, conns    int
 	skipMemory     bool
 	skipThroughput bool
+	// restart and bgsave select the snapshot modes (persist.go);
+	// restarts is their rounds, datasets -restart's datasets.
+	restart, bgsave bool
+	restarts        int
+	datasets        []string
+	baseWindow      time.Duration
+	warmup          time.Duration
 	// shapes, when set, runs only the per-shape memory figures (see
 	// shapes.go) for shapes whose name contains it ("all": every shape).
 	shapes string
@@ -115,8 +122,16 @@ func parseFlags(args []string) (*options, error) {
 	fs.BoolVar(&o.skipMemory, "skip-memory", false, "skip the memory figures")
 	fs.BoolVar(&o.skipThroughput, "skip-throughput", false, "skip the redis-benchmark runs")
 	fs.StringVar(&o.shapes, "shapes", "", "only measure RSS per key for the issue's data shapes (strings, hashes, lists, sorted set) whose name contains this word, or \"all\"")
+	fs.BoolVar(&o.restart, "restart", false, "only measure snapshot load at startup: fill, SAVE, restart each server -rounds times and time start to ready (see -dataset, -keys)")
+	fs.BoolVar(&o.bgsave, "bgsave", false, "only measure BGSAVE under load at -keys keys with -c clients: latency, throughput, memory with and without a save, -rounds rounds")
+	dsList := fs.String("dataset", "strings,mixed", "datasets for -restart: strings, mixed")
+	fs.DurationVar(&o.baseWindow, "base-window", 2*time.Second, "-bgsave: length of the window without a save")
+	fs.DurationVar(&o.warmup, "warmup", 5*time.Second, "-bgsave: load before the windows of each round")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
+	}
+	for _, d := range strings.Split(*dsList, ",") {
+		o.datasets = append(o.datasets, strings.TrimSpace(d))
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
@@ -192,6 +207,10 @@ func run(args []string) error {
 		}
 	}
 
+	if o.restart || o.bgsave {
+		o.restarts = o.rounds
+		return runSnapshotModes(o)
+	}
 	if o.shapes != "" {
 		only := o.shapes
 		if only == "all" {

@@ -110,6 +110,9 @@ type server struct {
 	Dir  string
 	cmd  *exec.Cmd
 	log  *lockedWriter
+	// Started is when the process was started, Ready when it first
+	// answered +PONG (not -LOADING): start-to-ready is Ready-Started.
+	Started, Ready time.Time
 }
 
 // persistence is one persistence setting both servers run with: "off"
@@ -139,6 +142,13 @@ func startServer(name, bin, persist string) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
+	return startServerIn(name, bin, dir, persistenceArgs(persist), 20*time.Second)
+}
+
+// startServerIn is startServer in a given directory (where a restarted
+// server finds its snapshot) with the given persistence arguments,
+// waiting up to timeout for the first +PONG.
+func startServerIn(name, bin, dir string, persistArgs []string, timeout time.Duration) (*server, error) {
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ {
 		port, err := freePort()
@@ -146,7 +156,7 @@ func startServer(name, bin, persist string) (*server, error) {
 			return nil, err
 		}
 		args := []string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--dir", dir}
-		args = append(args, persistenceArgs(persist)...)
+		args = append(args, persistArgs...)
 		if name == "Redis" {
 			args = append(args, "--daemonize", "no", "--logfile", "")
 		}
@@ -154,11 +164,12 @@ func startServer(name, bin, persist string) (*server, error) {
 		log := &lockedWriter{}
 		cmd.Stdout = log
 		cmd.Stderr = log
+		started := time.Now()
 		if err := start(cmd); err != nil {
 			return nil, err
 		}
-		s := &server{Name: name, Port: port, Dir: dir, cmd: cmd, log: log}
-		if lastErr = s.waitReady(20 * time.Second); lastErr == nil {
+		s := &server{Name: name, Port: port, Dir: dir, cmd: cmd, log: log, Started: started}
+		if lastErr = s.waitReady(timeout); lastErr == nil {
 			return s, nil
 		}
 		s.stop()
@@ -178,9 +189,10 @@ func (s *server) waitReady(timeout time.Duration) error {
 			break
 		}
 		if reply, err := s.do("PING"); err == nil && strings.HasPrefix(reply, "+PONG") {
+			s.Ready = time.Now()
 			return nil
 		}
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(5 * time.Millisecond)
 	}
 	return fmt.Errorf("%s did not answer PING on port %d; output:\n%s", s.Name, s.Port, s.log.String())
 }

@@ -126,10 +126,33 @@ func (d *Dict[V]) GetPtr(key string) *V {
 
 // Set inserts or replaces; reports whether the key was new.
 func (d *Dict[V]) Set(key string, v V) (added bool) {
+	return d.SetHashed(key, d.hash(key), v)
+}
+
+// Hash returns key's hash, for Touch and SetHashed.
+func (d *Dict[V]) Hash(key string) uint64 { return d.hash(key) }
+
+// Touch reads the bucket a key of hash h maps to and the first entry of
+// its chain, and returns a value the caller should accumulate and ignore
+// (so the reads are not optimised away). A bulk insert touches the next
+// few dozen keys before inserting them: their cache misses then overlap
+// instead of each insert waiting for its own.
+func (d *Dict[V]) Touch(h uint64) uint64 {
+	tab := d.ht[0]
+	if d.rehashing() {
+		tab = d.ht[1]
+	}
+	if e := tab[h&uint64(len(tab)-1)]; e != nil {
+		return e.hash
+	}
+	return 0
+}
+
+// SetHashed is Set for a key whose hash h the caller got from Hash.
+func (d *Dict[V]) SetHashed(key string, h uint64, v V) (added bool) {
 	if d.rehashing() {
 		d.rehash(1)
 	}
-	h := d.hash(key)
 	for t := 0; t < 2; t++ {
 		tab := d.ht[t]
 		for e := tab[h&uint64(len(tab)-1)]; e != nil; e = e.next {

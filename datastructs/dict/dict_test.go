@@ -592,3 +592,35 @@ func TestRangeWithLookupsDuringRehash(t *testing.T) {
 		}
 	}
 }
+
+// TestSetHashedAndTouch checks that SetHashed with Hash's value behaves
+// like Set, through growth and incremental rehashing, and that Touch is
+// safe on any table state.
+func TestSetHashedAndTouch(t *testing.T) {
+	d := New[int](0)
+	d.Touch(d.Hash("x")) // empty table
+	for i := 0; i < 5000; i++ {
+		k := fmt.Sprintf("k%d", i)
+		h := d.Hash(k)
+		d.Touch(h)
+		if !d.SetHashed(k, h, i) {
+			t.Fatalf("%s: not added", k)
+		}
+		if i%3 == 0 && d.SetHashed(k, h, -i) {
+			t.Fatalf("%s: added twice", k)
+		}
+	}
+	if d.Len() != 5000 {
+		t.Fatalf("Len = %d", d.Len())
+	}
+	for i := 0; i < 5000; i++ {
+		v, ok := d.Get(fmt.Sprintf("k%d", i))
+		want := i
+		if i%3 == 0 {
+			want = -i
+		}
+		if !ok || v != want {
+			t.Fatalf("k%d = %d, %v; want %d", i, v, ok, want)
+		}
+	}
+}

@@ -439,3 +439,54 @@ func (h *Hash) Scan(cursor uint64, count int, fn func(field, value string)) uint
 // bstr views b as a string without copying, for lookups that do not
 // retain it.
 func bstr(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+// FromPairs builds a hash from field, value, field, value... (a loader's
+// input: the strings are taken over), with the encoding Set would reach,
+// in that order. It returns nil and the field when a field repeats.
+func FromPairs(pairs []string) (h *Hash, dup string) {
+	h = New()
+	n := len(pairs) / 2
+	small := n <= MaxListpackEntries
+	need := lpHdr
+	for _, s := range pairs {
+		if len(s) > MaxListpackValue {
+			small = false
+			break
+		}
+		need += lenSize(len(s)) + len(s)
+	}
+	if !small || n > 32 {
+		// Big or long: the general path (a table, or a listpack whose
+		// duplicate check is then a scan per field).
+		if small {
+			h.lp = make([]byte, lpHdr, datastructs.AllocSize(need))
+		}
+		for i := 0; i < len(pairs); i += 2 {
+			f := pairs[i]
+			if !h.SetString(unsafe.Slice(unsafe.StringData(f), len(f)), pairs[i+1]) {
+				return nil, f
+			}
+		}
+		return h, ""
+	}
+	// A few short fields: compare them pairwise, then write the listpack
+	// in one allocation.
+	for i := 2; i < len(pairs); i += 2 {
+		for j := 0; j < i; j += 2 {
+			if pairs[i] == pairs[j] {
+				return nil, pairs[i]
+			}
+		}
+	}
+	if n == 0 {
+		return h, ""
+	}
+	lp := make([]byte, lpHdr, datastructs.AllocSize(need))
+	for _, s := range pairs {
+		lp = binary.AppendUvarint(lp, uint64(len(s)))
+		lp = append(lp, s...)
+	}
+	setCount(lp, n)
+	h.lp = lp
+	return h, ""
+}

@@ -1,6 +1,7 @@
 package hash
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -247,5 +248,48 @@ func BenchmarkHash(b *testing.B) {
 				h.Set(p, v)
 			}
 		})
+	}
+}
+
+// TestFromPairs checks that FromPairs builds what SetString does, field
+// by field, for short and long listpacks and for a hashtable, and that it
+// reports a repeated field.
+func TestFromPairs(t *testing.T) {
+	for _, tc := range []struct {
+		n    int
+		vlen int
+	}{{1, 5}, {10, 5}, {32, 5}, {33, 5}, {200, 5}, {600, 5}, {5, 100}} {
+		var pairs []string
+		for i := 0; i < tc.n; i++ {
+			pairs = append(pairs, fmt.Sprintf("f%d", i), strings.Repeat("v", tc.vlen)+fmt.Sprint(i))
+		}
+		got, dup := FromPairs(append([]string(nil), pairs...))
+		if got == nil {
+			t.Fatalf("n=%d: duplicate %q reported", tc.n, dup)
+		}
+		want := New()
+		for i := 0; i < len(pairs); i += 2 {
+			want.SetString([]byte(pairs[i]), pairs[i+1])
+		}
+		if got.Len() != want.Len() || got.Encoding() != want.Encoding() || got.Size() != want.Size() {
+			t.Fatalf("n=%d: len %d enc %s size %d, want %d %s %d", tc.n, got.Len(), got.Encoding(), got.Size(), want.Len(), want.Encoding(), want.Size())
+		}
+		var g, w []string
+		got.Range(func(f, v string) bool { g = append(g, f+"="+v); return true })
+		want.Range(func(f, v string) bool { w = append(w, f+"="+v); return true })
+		if want.Encoding() == "hashtable" { // table order is random
+			slices.Sort(g)
+			slices.Sort(w)
+		}
+		if !slices.Equal(g, w) {
+			t.Fatalf("n=%d: got %v, want %v", tc.n, g, w)
+		}
+		if tc.n > 1 {
+			bad := append([]string(nil), pairs...)
+			bad = append(bad, pairs[len(pairs)-4], "x") // repeat the second to last field
+			if h, dup := FromPairs(bad); h != nil || dup != pairs[len(pairs)-4] {
+				t.Fatalf("n=%d: repeated field: got %v %q", tc.n, h, dup)
+			}
+		}
 	}
 }

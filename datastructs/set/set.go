@@ -42,6 +42,12 @@ func (s *Set) Size() int64 {
 // New returns an empty set with the intset encoding.
 func New() *Set { return &Set{} }
 
+// NewTable returns an empty set with the hashtable encoding, its table
+// sized for n members: for a loader that knows a member is not an
+// integer, so the set would convert at once anyway (Redis's rdbLoad
+// converts it and expands the table to the set's length).
+func NewTable(n int) *Set { return &Set{d: dict.New[struct{}](n)} }
+
 // Type implements datastructs.Value.
 func (s *Set) Type() datastructs.Type { return datastructs.TypeSet }
 
@@ -264,6 +270,13 @@ func bstr(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // parseInt is Redis's string2ll: the canonical decimal form of an int64
 // only (no '+', no leading zeros, no spaces, no "-0").
+// IsInt reports whether m is a member the intset encoding can hold (the
+// canonical decimal form of a 64-bit integer).
+func IsInt(m string) bool {
+	_, ok := parseInt(unsafe.Slice(unsafe.StringData(m), len(m)))
+	return ok
+}
+
 func parseInt(b []byte) (int64, bool) {
 	if len(b) == 0 || len(b) > 20 {
 		return 0, false

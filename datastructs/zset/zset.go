@@ -78,6 +78,28 @@ func New() *ZSet { return &ZSet{} }
 // -0 scores are kept. Call Compact after the last insert.
 func NewSkiplist() *ZSet { return &ZSet{sk: newSkipEnc(0)} }
 
+// NewSkiplistSized is NewSkiplist for a loader that knows it will insert
+// about n members: the member table is sized for them at once.
+func NewSkiplistSized(n int) *ZSet { return &ZSet{sk: newSkipEnc(n)} }
+
+// FromMembers builds a sorted set as a loader does (NewSkiplistSized,
+// Set for each member, Compact) with one table operation per member; the
+// member strings are taken over. It returns nil and the member when a
+// member repeats. No score may be NaN.
+func FromMembers(members []string, scores []float64) (z *ZSet, dup string) {
+	z = NewSkiplistSized(len(members))
+	e := z.sk
+	for i, m := range members {
+		if !e.dict.Set(m, scores[i]) {
+			return nil, m
+		}
+		e.zsl.insert(scores[i], m)
+		e.bytes += datastructs.AllocSize(len(m))
+	}
+	z.Compact()
+	return z, ""
+}
+
 // Compact switches the set to "listpack" when Redis would after loading
 // it: at most MaxListpackEntries members, none longer than
 // MaxListpackValue bytes. Like any listpack set it then holds no -0

@@ -259,3 +259,44 @@ func TestNewSkiplistCompact(t *testing.T) {
 		t.Fatalf("long member: encoding %s", long.Encoding())
 	}
 }
+
+// TestFromMembers checks FromMembers against NewSkiplistSized + Set +
+// Compact (a table grown one member at a time may be mid-rehash, which
+// Size counts):
+// same members, scores, order, encoding and size; a repeated member is
+// reported.
+func TestFromMembers(t *testing.T) {
+	for _, n := range []int{1, 10, 128, 129, 1000} {
+		var ms []string
+		var sc []float64
+		for i := 0; i < n; i++ {
+			ms = append(ms, fmt.Sprintf("m%d", i))
+			sc = append(sc, float64((i*37)%101))
+		}
+		sc[0] = math.Copysign(0, -1)
+		got, dup := FromMembers(append([]string(nil), ms...), sc)
+		if got == nil {
+			t.Fatalf("n=%d: duplicate %q reported", n, dup)
+		}
+		want := NewSkiplistSized(n)
+		for i, m := range ms {
+			want.Set(m, sc[i])
+		}
+		want.Compact()
+		if got.Len() != want.Len() || got.Encoding() != want.Encoding() || got.Size() != want.Size() {
+			t.Fatalf("n=%d: len %d enc %s size %d, want %d %s %d", n, got.Len(), got.Encoding(), got.Size(), want.Len(), want.Encoding(), want.Size())
+		}
+		for i := 0; i < n; i++ {
+			gm, gs := got.At(i)
+			wm, ws := want.At(i)
+			if gm != wm || math.Float64bits(gs) != math.Float64bits(ws) {
+				t.Fatalf("n=%d: at %d got %q %v, want %q %v", n, i, gm, gs, wm, ws)
+			}
+		}
+		if n > 1 {
+			if z, dup := FromMembers(append(ms, ms[n/2]), append(sc, 5)); z != nil || dup != ms[n/2] {
+				t.Fatalf("n=%d: repeated member: got %v %q", n, z, dup)
+			}
+		}
+	}
+}
