@@ -286,8 +286,14 @@ func (s *Server) AOFEnabled() bool { return s.persist.log != nil }
 // everysec fsync in the background) puts the server in the MISCONF state,
 // as Redis's aof_bio_fsync_status does; and the state is cleared once the
 // log has caught up again (the log retries failed writes and fsyncs in
-// the background). Caller holds s.mu.
+// the background) or the log is switched off. Caller holds s.mu.
 func (s *Server) refreshWriteErrLocked() {
+	if s.persist.log == nil && s.persist.writeErr != nil {
+		// The log was switched off (CONFIG SET appendonly no): as in
+		// Redis, its errors no longer refuse writes.
+		s.persist.writeErr = nil
+		s.persist.writeFailed.Store(false)
+	}
 	if s.persist.aof == nil {
 		return
 	}

@@ -48,20 +48,36 @@ func infoValue(t *testing.T, c *RawConn, name string) string {
 	return ""
 }
 
-// pollReply sends args on fresh connections until the reply satisfies ok,
-// failing after a generous deadline (the server clears and sets error
-// states from a 100 ms cron, the log retries once a second).
+// pollReply sends args until the reply satisfies ok, failing after a
+// generous deadline (the server clears and sets error states from a
+// 100 ms cron, the log retries once a second). A connection the server
+// closes (a write it could not log) is replaced.
 func pollReply(t *testing.T, h *Handle, what string, ok func(Reply) bool, args ...string) Reply {
 	t.Helper()
-	c := h.Raw(t)
 	deadline := time.Now().Add(30 * time.Second)
+	var c *fuzzConn
+	defer func() {
+		if c != nil {
+			c.close()
+		}
+	}()
 	for {
-		r := c.Do(args...)
-		if ok(r) {
-			return r
+		var r Reply
+		var err error
+		if c == nil {
+			c, err = dialFuzz(h.Addr)
+		}
+		if err == nil {
+			if r, err = c.do(args...); err == nil && ok(r) {
+				return r
+			}
+		}
+		if err != nil && c != nil {
+			c.close()
+			c = nil
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s: %s still replies %v; logs:\n%s", what, strings.Join(args, " "), r, h.Logs())
+			t.Fatalf("%s: %s still replies %v (%v); logs:\n%s", what, strings.Join(args, " "), r, err, h.Logs())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -158,6 +174,24 @@ func TestAOFFaults(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestAOFFaultThenLogOff: switching the log off while it fails ends the
+// MISCONF state (as in Redis, where only a log that is on refuses writes).
+func TestAOFFaultThenLogOff(t *testing.T) {
+	h := startFaultServer(t, "--appendonly", "yes", "--appendfsync", "always", "--save", "")
+	c := h.Raw(t)
+	c.Do("SET", "k", "v")
+	c.Do("DEBUG", "AOF-FAULT", "write")
+	pollReply(t, h, "writes refused", func(r Reply) bool { return r.Str == misconfAOFWrite }, "SET", "k", "w")
+	c = h.Raw(t)
+	if r := c.Do("CONFIG", "SET", "appendonly", "no"); r.Str != "OK" {
+		t.Fatalf("CONFIG SET appendonly no: %v", r)
+	}
+	pollReply(t, h, "writes accepted with the log off", func(r Reply) bool { return r.Str == "OK" }, "SET", "k", "x")
+	if r := c.Do("PING"); r.Str != "PONG" {
+		t.Fatalf("PING with the log off: %v", r)
 	}
 }
 
