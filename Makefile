@@ -49,10 +49,16 @@ DURATION ?= 5m
 fuzz-diff:
 	AIKV_FUZZ_SEED=$(SEED) AIKV_FUZZ_DURATION=$(DURATION) $(GO) test -count=1 -timeout 0 -v -run '^TestFuzzDifferential$$' ./tests/
 
-# Crash torture: many kill -9 / restart rounds per appendfsync policy.
-TORTURE ?= 30
+# Crash torture: many kill -9 / restart rounds per appendfsync policy;
+# then the metamorphic persistence check (log only, snapshot + log tail,
+# after BGREWRITEAOF, snapshot only) over REPLAY_SEEDS seeds of
+# REPLAY_LEN commands each, from SEED.
+TORTURE      ?= 30
+REPLAY_SEEDS ?= 10
+REPLAY_LEN   ?= 5000
 torture:
 	AIKV_CRASH_ITERATIONS=$(TORTURE) $(GO) test -race -timeout 30m -run TestCrashKeepsAcknowledgedWrites -v ./tests/
+	AIKV_FUZZ_SEED=$(SEED) AIKV_REPLAY_SEEDS=$(REPLAY_SEEDS) AIKV_REPLAY_LEN=$(REPLAY_LEN) $(GO) test -race -count=1 -timeout 30m -run '^TestFuzzReplayMetamorphic$$' -v ./tests/
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)

@@ -682,7 +682,8 @@ func (l *Log) syncDirty(groupCommit bool) error {
 }
 
 // background retries pending records (after a failed write, or records
-// nobody waits for) and, under FsyncEverySec, fsyncs once per tick.
+// nobody waits for) and, under FsyncEverySec or after a failed fsync,
+// fsyncs once per tick.
 func (l *Log) background() {
 	defer l.wg.Done()
 	t := time.NewTicker(l.tick)
@@ -697,7 +698,11 @@ func (l *Log) background() {
 		if !l.leading && !l.closed && l.pend.n() > 0 {
 			_ = l.lead(false) // recorded in Stats and logged
 		}
-		everysec := l.policy == FsyncEverySec && !l.closed
+		// After a failed fsync also under the other policies: with
+		// FsyncAlways the server refuses writes while the error is
+		// reported, so no Wait would ever retry it.
+		retry := l.fsyncErr != nil
+		everysec := (l.policy == FsyncEverySec || retry) && !l.closed
 		l.mu.Unlock()
 		if everysec {
 			_ = l.syncDirty(false) // recorded in Stats and logged

@@ -382,6 +382,37 @@ func TestBackgroundRetry(t *testing.T) {
 	}
 }
 
+// TestBackgroundFsyncRecoveryAlways: under FsyncAlways, after a failed
+// fsync nobody may Wait again (the server refuses writes while the error
+// is reported), so the background loop itself rewrites the rolled-back
+// batch and fsyncs it once the fault clears, and the error goes away.
+func TestBackgroundFsyncRecoveryAlways(t *testing.T) {
+	dir := t.TempDir()
+	fs := &faultFS{FS: OSFS}
+	l := openLog(t, Options{Dir: dir, Fsync: FsyncAlways, FS: fs, tick: 5 * time.Millisecond})
+	mustAppend(t, l, 0, 3)
+	fs.failSync.Store(true)
+	if err := l.Wait(l.Append(rec(3))); !errors.Is(err, errInjected) {
+		t.Fatalf("Wait with failing fsync = %v", err)
+	}
+	fs.failSync.Store(false)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		st := l.Stats()
+		if st.LastFsyncErr == nil && st.LastWriteErr == nil && st.SyncedSeq == 4 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the fsync error never cleared without a Wait: %+v", st)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	checkRecs(t, replayAll(t, openLog(t, Options{Dir: dir})), 0, 4)
+}
+
 // TestEverySecFsync: the background loop fsyncs written records; a failed
 // fsync is reported and cleared by the next good one.
 func TestEverySecFsync(t *testing.T) {

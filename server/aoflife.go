@@ -33,7 +33,7 @@ func (s *Server) openAOF() (*aof.Log, error) {
 	if err != nil {
 		return nil, err
 	}
-	return aof.Open(aof.Options{Dir: s.aofDir(), Fsync: policy, Logger: s.log, SegmentSize: aofSegmentSize(s.cfg.MaxMemory)})
+	return aof.Open(aof.Options{Dir: s.aofDir(), Fsync: policy, Logger: s.log, SegmentSize: aofSegmentSize(s.cfg.MaxMemory), FS: s.aofFS()})
 }
 
 // OpenPersistence decides what to load at startup and opens the log;

@@ -184,7 +184,8 @@ func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) *command.S
 		// before queuing in MULTI or running.
 		s.trackingLimitLocked(c)
 	}
-	if msg := s.misconf(); msg != "" && (run.Flags.Has(command.Write) || s.execWrites(c, run)) {
+	// PING too, as in Redis (so a health check notices the disk error).
+	if msg := s.misconf(); msg != "" && (run.Flags.Has(command.Write) || s.execWrites(c, run) || run.Name == "ping") {
 		run.Stats.RejectedCalls++
 		s.reject(c, run, msg)
 		return nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/aikv/aikv/aof"
@@ -164,17 +165,35 @@ func (s *Server) persistLog() commandLog {
 	return s.persist.log
 }
 
-// misconf returns the MISCONF error for write commands, or "".
+// misconf returns the MISCONF error for write commands (and PING), or "".
+// As Redis's writeCommandsDeniedByDiskError, a failed background save
+// (with stop-writes-on-bgsave-error and save points) is reported before
+// a log error.
 func (s *Server) misconf() string {
-	if s.persist.writeErr == nil {
-		return s.bgsaveMisconfLocked()
+	if msg := s.bgsaveMisconfLocked(); msg != "" || s.persist.writeErr == nil {
+		return msg
 	}
-	msg := s.persist.writeErr.Error()
+	return "MISCONF Errors writing to the AOF file: " + strerror(s.persist.writeErr)
+}
+
+// strerror renders err as Redis's strerror(errno) does: for an error
+// carrying an errno, glibc's text (Go's is the same text, lower-cased:
+// "No space left on device", "Input/output error"); otherwise the
+// innermost wrapped error's text.
+func strerror(err error) string {
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		msg := errno.Error()
+		if msg != "" && msg[0] >= 'a' && msg[0] <= 'z' {
+			msg = string(msg[0]-'a'+'A') + msg[1:]
+		}
+		return msg
+	}
 	var pe interface{ Unwrap() error }
-	if errors.As(s.persist.writeErr, &pe) && pe.Unwrap() != nil {
-		msg = pe.Unwrap().Error()
+	if errors.As(err, &pe) && pe.Unwrap() != nil {
+		return pe.Unwrap().Error()
 	}
-	return "MISCONF Errors writing to the AOF file: " + msg
+	return err.Error()
 }
 
 // replayLog loads the log into the keyspace. It runs with ks.Loading set;
@@ -262,16 +281,35 @@ func (r *replayer) apply(cmd aof.Cmd) error {
 // AOFEnabled implements command.Server.
 func (s *Server) AOFEnabled() bool { return s.persist.log != nil }
 
-// recoverWriteErrLocked clears the MISCONF state once the log has caught
-// up again (the log retries failed writes in the background). The cron
-// calls it. Caller holds s.mu.
-func (s *Server) recoverWriteErrLocked() {
-	if s.persist.writeErr == nil || s.persist.aof == nil {
+// refreshWriteErrLocked follows the log's own error state (the cron
+// calls it): an error the log reports that no write has seen yet (an
+// everysec fsync in the background) puts the server in the MISCONF state,
+// as Redis's aof_bio_fsync_status does; and the state is cleared once the
+// log has caught up again (the log retries failed writes and fsyncs in
+// the background) or the log is switched off. Caller holds s.mu.
+func (s *Server) refreshWriteErrLocked() {
+	if s.persist.log == nil && s.persist.writeErr != nil {
+		// The log was switched off (CONFIG SET appendonly no): as in
+		// Redis, its errors no longer refuse writes.
+		s.persist.writeErr = nil
+		s.persist.writeFailed.Store(false)
+	}
+	if s.persist.aof == nil {
 		return
 	}
 	st := s.persist.aof.Stats()
-	if st.LastWriteErr == nil && st.LastFsyncErr == nil && st.WrittenSeq == st.LastSeq {
+	logErr := st.LastWriteErr
+	if logErr == nil {
+		logErr = st.LastFsyncErr
+	}
+	switch {
+	case s.persist.writeErr == nil && logErr != nil:
+		s.persist.writeErr = logErr
+		s.persist.writeFailed.Store(true)
+		s.log.Error("append-only log write failed", "err", logErr)
+	case s.persist.writeErr != nil && logErr == nil && st.WrittenSeq == st.LastSeq:
 		s.persist.writeErr = nil
+		s.persist.writeFailed.Store(false)
 		s.log.Info("append-only log writes recovered")
 	}
 }

@@ -159,7 +159,7 @@ func (s *Server) runBGSave(job *saveJob, path string, opts snapshot.Options) (sn
 			os.Remove(tmp)
 		}
 	}()
-	bw := bufio.NewWriterSize(f, 256<<10)
+	bw := bufio.NewWriterSize(s.rdbWriter(f, tmp), 256<<10)
 	w, err := snapshot.NewWriter(bw, opts)
 	if err != nil {
 		s.abortSnapshot()
@@ -180,6 +180,9 @@ func (s *Server) runBGSave(job *saveJob, path string, opts snapshot.Options) (sn
 		return snapshot.Info{}, err
 	}
 	if err := bw.Flush(); err != nil {
+		return snapshot.Info{}, err
+	}
+	if err := s.rdbFault("fsync", tmp); err != nil {
 		return snapshot.Info{}, err
 	}
 	if err := f.Sync(); err != nil {
@@ -276,6 +279,11 @@ func (s *Server) finishBGSave(job *saveJob, info snapshot.Info, err error) {
 		if err != nil {
 			s.log.Warn("snapshot transfer to client failed", "err", err)
 		}
+	case err != nil && job.kind == saveRewrite:
+		// Like Redis, a failed BGREWRITEAOF shows in
+		// aof_last_bgrewrite_status only: it does not stop writes (the
+		// previous snapshot and the whole log are still there).
+		s.log.Error("background append only file rewriting failed", "err", err)
 	case err != nil:
 		s.save.lastBGStatus, s.save.lastBGTime = err, took
 		s.log.Error("background save failed", "err", err)
@@ -310,9 +318,19 @@ func (s *Server) finishBGSave(job *saveJob, info snapshot.Info, err error) {
 // lock, as Redis's SAVE blocks the server. Caller holds s.mu.
 func (s *Server) saveSyncLocked() error {
 	start := time.Now()
-	info, err := snapshot.Save(s.snapshotPath(), snapshot.KeyspaceSource(s.ks), s.snapshotOptions(s.logSeqLocked()))
+	path := s.snapshotPath()
+	err := s.rdbFault("write", path+".tmp")
+	if err == nil {
+		err = s.rdbFault("fsync", path+".tmp")
+	}
+	var info snapshot.Info
+	if err == nil {
+		info, err = snapshot.Save(path, snapshot.KeyspaceSource(s.ks), s.snapshotOptions(s.logSeqLocked()))
+	}
 	if err != nil {
-		s.save.lastBGStatus = err
+		// As Redis's rdbSave: a failed synchronous save leaves
+		// rdb_last_bgsave_status as it was (only a success sets it), so
+		// it never stops writes by itself. The previous file is intact.
 		s.log.Error("SAVE failed", "err", err)
 		return err
 	}
@@ -443,7 +461,9 @@ func (s *Server) Save() error {
 		return errBGSaveInProgress
 	}
 	if err := s.saveSyncLocked(); err != nil {
-		return fmt.Errorf("ERR %v", err)
+		// Redis replies a bare "-ERR" (shared.err); the reason is in the
+		// log.
+		return errors.New("ERR")
 	}
 	return nil
 }

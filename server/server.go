@@ -47,6 +47,9 @@ type Server struct {
 	// persist is the append-only log state; save the snapshot state.
 	persist persistence
 	save    saveState
+	// faults is the disk fault injection state (faults.go); nil unless
+	// EnableFaultInjection was called.
+	faults *faults
 	// pause is the CLIENT PAUSE state; monitors are the MONITOR clients.
 	pause    pauseState
 	monitors map[int64]*conn
@@ -341,7 +344,7 @@ func (s *Server) cron() {
 				cycle.Run(25 * time.Millisecond)
 			}
 			s.mu.Lock()
-			s.recoverWriteErrLocked()
+			s.refreshWriteErrLocked()
 			if !s.closing.Load() {
 				s.saveCronLocked()
 			}

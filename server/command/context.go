@@ -264,6 +264,11 @@ type Server interface {
 	BGRewriteAOF() (string, error)
 	// LastSave is the Unix time of the last successful save.
 	LastSave() int64
+	// SetDiskFault sets an injected disk fault (DEBUG AOF-FAULT and
+	// RDB-FAULT, tests only): target "aof" or "rdb", mode "write",
+	// "fsync" or "off". enabled is false when the process did not enable
+	// fault injection; the error text is the reply.
+	SetDiskFault(target, mode string) (enabled bool, err error)
 	// Exec runs the transaction c's client queued since MULTI (EXEC),
 	// or aborts it when a watched key changed or a command was refused
 	// while queuing. The caller has checked that the client is in MULTI.

@@ -102,7 +102,8 @@ func monitor(c *command.Context) {
 	c.W.OK()
 }
 
-// debugCmd implements DEBUG SLEEP and DEBUG HELP. DEBUG SLEEP holds the
+// debugCmd implements DEBUG SLEEP and DEBUG HELP, and the test-only
+// DEBUG AOF-FAULT and RDB-FAULT (see command.Server.SetDiskFault). DEBUG SLEEP holds the
 // server lock while it sleeps: Redis blocks the whole server during
 // DEBUG SLEEP (that is what the command is for), so this is faithful.
 // Unlike Redis, DEBUG needs no enable-debug-command.
@@ -120,6 +121,19 @@ func debugCmd(c *command.Context) {
 			time.Sleep(time.Duration(secs * float64(time.Second)))
 		}
 		c.W.OK()
+	case (eq(c.Args[1], "aof-fault") || eq(c.Args[1], "rdb-fault")) && len(c.Args) == 3:
+		// AiKv only, and only when the process enabled fault injection
+		// (server/faults.go); otherwise an unknown subcommand.
+		target := strings.ToLower(string(c.Args[1][:3]))
+		enabled, err := c.Server.SetDiskFault(target, strings.ToLower(string(c.Args[2])))
+		switch {
+		case !enabled:
+			c.W.Error("ERR unknown subcommand or wrong number of arguments for '" + string(c.Args[1]) + "'. Try DEBUG HELP.")
+		case err != nil:
+			c.W.Error(err.Error())
+		default:
+			c.W.OK()
+		}
 	default:
 		c.W.Error("ERR unknown subcommand or wrong number of arguments for '" + string(c.Args[1]) + "'. Try DEBUG HELP.")
 	}
