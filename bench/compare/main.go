@@ -71,6 +71,8 @@ type options struct {
 	// shapes, when set, runs only the per-shape memory figures (see
 	// shapes.go) for shapes whose name contains it ("all": every shape).
 	shapes string
+	// ps are the -pubsub* flags (pubsub.go).
+	ps pubsubOptions
 }
 
 func main() {
@@ -115,7 +117,11 @@ func parseFlags(args []string) (*options, error) {
 	fs.BoolVar(&o.skipMemory, "skip-memory", false, "skip the memory figures")
 	fs.BoolVar(&o.skipThroughput, "skip-throughput", false, "skip the redis-benchmark runs")
 	fs.StringVar(&o.shapes, "shapes", "", "only measure RSS per key for the issue's data shapes (strings, hashes, lists, sorted set) whose name contains this word, or \"all\"")
+	finishPubSub := addPubSubFlags(fs, &o.ps)
 	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if err := finishPubSub(); err != nil {
 		return nil, err
 	}
 	if fs.NArg() > 0 {
@@ -198,6 +204,9 @@ func run(args []string) error {
 			only = ""
 		}
 		return measureShapes(o, only)
+	}
+	if o.ps.enabled {
+		return runPubSub(o)
 	}
 
 	rep := &report{
