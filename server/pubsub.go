@@ -33,6 +33,15 @@ type pubsub struct {
 	// patterns lists the subscribed patterns in the order they were
 	// first subscribed, so delivery order is deterministic.
 	patterns []string
+	// While a connection's batch runs (deferWake), receivers whose
+	// outbox went from empty to not are collected in toWake instead of
+	// being nudged at once, and nudged once the batch releases the lock
+	// (unlockBatch). So a pipeline of PUBLISHes reaches each subscriber
+	// as one write, as Redis writes a client's output once per event
+	// loop, and subscribers do not wake to contend for their outbox
+	// while the batch is still filling it.
+	deferWake bool
+	toWake    []*conn
 }
 
 func (p *pubsub) init() {
@@ -157,8 +166,12 @@ func (s *Server) Publish(kind command.PubSubKind, channel, message []byte) int {
 	if kind != command.SubChannel {
 		return n
 	}
+	if len(s.pubsub.patterns) == 0 {
+		return n
+	}
+	chs := string(channel)
 	for _, pat := range s.pubsub.patterns {
-		if !glob.MatchString(pat, string(channel), false) {
+		if !glob.MatchString(pat, chs, false) {
 			continue
 		}
 		subs := s.pubsub.subs[command.SubPattern][pat]
@@ -297,8 +310,46 @@ func (s *Server) pushLocked(m *conn, frame []byte) {
 		}
 	}
 	if wasEmpty {
-		m.nudge()
+		if s.pubsub.deferWake {
+			s.pubsub.toWake = append(s.pubsub.toWake, m)
+		} else {
+			m.nudge()
+		}
 	}
+}
+
+// beginBatchWakesLocked starts deferring receiver wake-ups (see
+// pubsub.deferWake). Caller holds s.mu.
+func (s *Server) beginBatchWakesLocked() { s.pubsub.deferWake = true }
+
+// endBatchWakesLocked stops deferring wake-ups and hands the receivers
+// collected so far to c, which nudges them (wakeDeferred) once it has
+// released s.mu. Caller holds s.mu.
+func (s *Server) endBatchWakesLocked(c *conn) {
+	s.pubsub.deferWake = false
+	if len(s.pubsub.toWake) > 0 {
+		c.toWake = append(c.toWake, s.pubsub.toWake...)
+		clear(s.pubsub.toWake)
+		s.pubsub.toWake = s.pubsub.toWake[:0]
+	}
+}
+
+// wakeDeferred nudges the receivers handed over by endBatchWakesLocked.
+// Called by c's goroutine without s.mu.
+func (c *conn) wakeDeferred() {
+	for i, m := range c.toWake {
+		m.nudge()
+		c.toWake[i] = nil
+	}
+	c.toWake = c.toWake[:0]
+}
+
+// unlockBatch ends a batch: it releases s.mu, then wakes the receivers
+// the batch gave output to.
+func (s *Server) unlockBatch(c *conn) {
+	s.endBatchWakesLocked(c)
+	s.mu.Unlock()
+	c.wakeDeferred()
 }
 
 // Back-pressure. In Redis the thread that runs PUBLISH also writes to the

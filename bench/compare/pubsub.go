@@ -97,6 +97,9 @@ type pubsubResult struct {
 	Delivered float64 // messages/s summed over subscribers
 	Published float64 // PUBLISH replies/s summed over publishers
 	CPU       float64 // server CPU seconds per second of the window
+	// Writes and Reads are the server's write and read system calls per
+	// second of the window (/proc/PID/io syscw, syscr; -1 if unknown).
+	Writes, Reads float64
 }
 
 // runPubSub measures every case on both servers (persistence off) and
@@ -140,8 +143,8 @@ func runPubSub(o *options) error {
 					continue
 				}
 				samples[ci][si] = append(samples[ci][si], res)
-				progress("[pubsub] round %d/%d pubs=%d size=%-4d %-5s delivered %10.0f msg/s  published %9.0f/s  cpu %.2f  load %s",
-					r+1, o.rounds, c.pubs, c.size, s.Name, res.Delivered, res.Published, res.CPU, loadAvg())
+				progress("[pubsub] round %d/%d pubs=%d size=%-4d %-5s delivered %10.0f msg/s  published %9.0f/s  cpu %.2f  writes %.0f/s reads %.0f/s  load %s",
+					r+1, o.rounds, c.pubs, c.size, s.Name, res.Delivered, res.Published, res.CPU, res.Writes, res.Reads, loadAvg())
 			}
 		}
 	}
@@ -212,6 +215,8 @@ func medianPubSub(rs []pubsubResult) pubsubResult {
 		Delivered: pick(func(r pubsubResult) float64 { return r.Delivered }),
 		Published: pick(func(r pubsubResult) float64 { return r.Published }),
 		CPU:       pick(func(r pubsubResult) float64 { return r.CPU }),
+		Writes:    pick(func(r pubsubResult) float64 { return r.Writes }),
+		Reads:     pick(func(r pubsubResult) float64 { return r.Reads }),
 	}
 }
 
@@ -364,12 +369,14 @@ func pubsubOnce(p *pubsubOptions, s *server, c pubsubCase) (res pubsubResult, er
 		return res, err
 	}
 	cpu0, _ := cpuSeconds(s.pid())
+	io0, _ := syscallCounts(s.pid())
 	t0 := time.Now()
 	del0, pub0 := sum(received), sum(published)
 	time.Sleep(p.window)
 	del1, pub1 := sum(received), sum(published)
 	elapsed := time.Since(t0).Seconds()
 	cpu1, cpuErr := cpuSeconds(s.pid())
+	io1, ioErr := syscallCounts(s.pid())
 	stopPublishers()
 	if err := failed(); err != nil {
 		return res, err
@@ -402,6 +409,11 @@ func pubsubOnce(p *pubsubOptions, s *server, c pubsubCase) (res pubsubResult, er
 	if cpuErr == nil {
 		res.CPU = (cpu1 - cpu0) / elapsed
 	}
+	res.Writes, res.Reads = -1, -1
+	if ioErr == nil {
+		res.Writes = float64(io1[1]-io0[1]) / elapsed
+		res.Reads = float64(io1[0]-io0[0]) / elapsed
+	}
 	return res, nil
 }
 
@@ -427,6 +439,31 @@ func cpuSeconds(pid int) (float64, error) {
 		return 0, errors.New("malformed /proc/PID/stat")
 	}
 	return (ut + st) / clockTicks, nil
+}
+
+// syscallCounts is a process's read and write system call counts from
+// /proc/PID/io (syscr, syscw).
+func syscallCounts(pid int) ([2]int64, error) {
+	var out [2]int64
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/io")
+	if err != nil {
+		return out, err
+	}
+	found := 0
+	for _, line := range strings.Split(string(b), "\n") {
+		for i, key := range []string{"syscr:", "syscw:"} {
+			if v, ok := strings.CutPrefix(line, key); ok {
+				if out[i], err = strconv.ParseInt(strings.TrimSpace(v), 10, 64); err != nil {
+					return out, err
+				}
+				found++
+			}
+		}
+	}
+	if found != 2 {
+		return out, errors.New("no syscr/syscw in /proc/PID/io")
+	}
+	return out, nil
 }
 
 // clockTicks is USER_HZ, 100 on every Linux configuration Go supports.
