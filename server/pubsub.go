@@ -42,6 +42,9 @@ type pubsub struct {
 	// while the batch is still filling it.
 	deferWake bool
 	toWake    []*conn
+	// scratch holds the frame being delivered, per protocol (RESP2,
+	// RESP3), reused from message to message.
+	scratch [2][]byte
 }
 
 func (p *pubsub) init() {
@@ -149,24 +152,15 @@ func (s *Server) unsubscribeAllLocked(c *conn) {
 	}
 }
 
-// Publish implements command.Server.
+// Publish implements command.Server. Each message is encoded at most
+// once per protocol (RESP2 array, RESP3 push) and the frame shared by
+// every receiver using that protocol.
 func (s *Server) Publish(kind command.PubSubKind, channel, message []byte) int {
 	n := 0
 	if subs := s.pubsub.subs[kind][string(channel)]; len(subs) > 0 {
-		var frames [2][]byte // RESP2, RESP3
-		for _, m := range subs {
-			p := protoIndex(m)
-			if frames[p] == nil {
-				frames[p] = appendPubSubMessage(nil, p == 1, subKindNames[kind].msg, nil, channel, message)
-			}
-			s.pushLocked(m, frames[p])
-			n++
-		}
+		n += s.deliverLocked(subs, subKindNames[kind].msg, nil, channel, message)
 	}
-	if kind != command.SubChannel {
-		return n
-	}
-	if len(s.pubsub.patterns) == 0 {
+	if kind != command.SubChannel || len(s.pubsub.patterns) == 0 {
 		return n
 	}
 	chs := string(channel)
@@ -175,17 +169,31 @@ func (s *Server) Publish(kind command.PubSubKind, channel, message []byte) int {
 			continue
 		}
 		subs := s.pubsub.subs[command.SubPattern][pat]
-		var frames [2][]byte
-		for _, m := range subs {
-			p := protoIndex(m)
-			if frames[p] == nil {
-				frames[p] = appendPubSubMessage(nil, p == 1, "pmessage", []byte(pat), channel, message)
-			}
-			s.pushLocked(m, frames[p])
-			n++
-		}
+		n += s.deliverLocked(subs, "pmessage", []byte(pat), channel, message)
 	}
 	return n
+}
+
+// deliverLocked pushes one message to each of subs and returns how many
+// there were. The frames are encoded into s.pubsub.scratch, which
+// pushLocked does not retain. Caller holds s.mu.
+func (s *Server) deliverLocked(subs []*conn, kind string, pattern, channel, message []byte) int {
+	var encoded [2]bool // RESP2, RESP3
+	for _, m := range subs {
+		p := protoIndex(m)
+		if !encoded[p] {
+			encoded[p] = true
+			s.pubsub.scratch[p] = appendPubSubMessage(s.pubsub.scratch[p][:0], p == 1, kind, pattern, channel, message)
+		}
+		s.pushLocked(m, s.pubsub.scratch[p])
+	}
+	// A rare huge message must not pin its buffer.
+	for p := range s.pubsub.scratch {
+		if cap(s.pubsub.scratch[p]) > 64<<10 {
+			s.pubsub.scratch[p] = nil
+		}
+	}
+	return len(subs)
 }
 
 func protoIndex(c *conn) int {
