@@ -6,6 +6,7 @@
 //
 //	go run ./bench/compare [-quick] [-out FILE] [-aikv BIN] [-persistence off,everysec,...]
 //	go run ./bench/compare -shapes all [-keys N]   # RSS per key for strings, hashes, lists, a sorted set
+//	go run ./bench/compare -pubsub                 # PUBLISH fan-out to 50 subscribers (pubsub.go)
 //
 // `make bench-compare` (and `make bench-compare QUICK=1`) is the usual
 // entry point; docs/benchmarks.md explains every column.
