@@ -91,7 +91,9 @@ func (s *Server) waitPauseLocked(c *conn, args [][]byte) bool {
 		// log their effects first (flush waits for them).
 		s.endBatch(c)
 		s.ks.ThawClock()
+		s.endBatchWakesLocked(c)
 		s.mu.Unlock()
+		c.wakeDeferred()
 		c.flush()
 		t := time.NewTimer(time.Until(until))
 		select {
@@ -102,6 +104,7 @@ func (s *Server) waitPauseLocked(c *conn, args [][]byte) bool {
 		}
 		t.Stop()
 		s.mu.Lock()
+		s.beginBatchWakesLocked()
 		s.ks.FreezeClockAt(time.Now().UnixMilli())
 		c.cmdStart = nanotime()
 		if c.client.Kill || s.closing.Load() {

@@ -64,6 +64,9 @@ type conn struct {
 	// congested lists receivers this connection's batch overfilled (set
 	// under Server.mu by its own batch; see waitCongested).
 	congested []*conn
+	// toWake lists receivers this connection's batch gave output to, to
+	// nudge once it released Server.mu (see pubsub.deferWake).
+	toWake []*conn
 	// tx is the MULTI/WATCH state (guarded by Server.mu).
 	tx txState
 	// execErrs counts the error replies of the current command that EXEC

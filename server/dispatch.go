@@ -27,7 +27,8 @@ func (s *Server) execBatch(c *conn, batch [][][]byte) {
 	if !ok {
 		return
 	}
-	defer s.mu.Unlock()
+	defer s.unlockBatch(c)
+	s.beginBatchWakesLocked()
 	s.registerLocked(c)
 	now := time.Now()
 	c.client.LastActive = now

@@ -33,6 +33,18 @@ type pubsub struct {
 	// patterns lists the subscribed patterns in the order they were
 	// first subscribed, so delivery order is deterministic.
 	patterns []string
+	// While a connection's batch runs (deferWake), receivers whose
+	// outbox went from empty to not are collected in toWake instead of
+	// being nudged at once, and nudged once the batch releases the lock
+	// (unlockBatch). So a pipeline of PUBLISHes reaches each subscriber
+	// as one write, as Redis writes a client's output once per event
+	// loop, and subscribers do not wake to contend for their outbox
+	// while the batch is still filling it.
+	deferWake bool
+	toWake    []*conn
+	// scratch holds the frame being delivered, per protocol (RESP2,
+	// RESP3), reused from message to message.
+	scratch [2][]byte
 }
 
 func (p *pubsub) init() {
@@ -140,39 +152,48 @@ func (s *Server) unsubscribeAllLocked(c *conn) {
 	}
 }
 
-// Publish implements command.Server.
+// Publish implements command.Server. Each message is encoded at most
+// once per protocol (RESP2 array, RESP3 push) and the frame shared by
+// every receiver using that protocol.
 func (s *Server) Publish(kind command.PubSubKind, channel, message []byte) int {
 	n := 0
 	if subs := s.pubsub.subs[kind][string(channel)]; len(subs) > 0 {
-		var frames [2][]byte // RESP2, RESP3
-		for _, m := range subs {
-			p := protoIndex(m)
-			if frames[p] == nil {
-				frames[p] = appendPubSubMessage(nil, p == 1, subKindNames[kind].msg, nil, channel, message)
-			}
-			s.pushLocked(m, frames[p])
-			n++
-		}
+		n += s.deliverLocked(subs, subKindNames[kind].msg, nil, channel, message)
 	}
-	if kind != command.SubChannel {
+	if kind != command.SubChannel || len(s.pubsub.patterns) == 0 {
 		return n
 	}
+	chs := string(channel)
 	for _, pat := range s.pubsub.patterns {
-		if !glob.MatchString(pat, string(channel), false) {
+		if !glob.MatchString(pat, chs, false) {
 			continue
 		}
 		subs := s.pubsub.subs[command.SubPattern][pat]
-		var frames [2][]byte
-		for _, m := range subs {
-			p := protoIndex(m)
-			if frames[p] == nil {
-				frames[p] = appendPubSubMessage(nil, p == 1, "pmessage", []byte(pat), channel, message)
-			}
-			s.pushLocked(m, frames[p])
-			n++
-		}
+		n += s.deliverLocked(subs, "pmessage", []byte(pat), channel, message)
 	}
 	return n
+}
+
+// deliverLocked pushes one message to each of subs and returns how many
+// there were. The frames are encoded into s.pubsub.scratch, which
+// pushLocked does not retain. Caller holds s.mu.
+func (s *Server) deliverLocked(subs []*conn, kind string, pattern, channel, message []byte) int {
+	var encoded [2]bool // RESP2, RESP3
+	for _, m := range subs {
+		p := protoIndex(m)
+		if !encoded[p] {
+			encoded[p] = true
+			s.pubsub.scratch[p] = appendPubSubMessage(s.pubsub.scratch[p][:0], p == 1, kind, pattern, channel, message)
+		}
+		s.pushLocked(m, s.pubsub.scratch[p])
+	}
+	// A rare huge message must not pin its buffer.
+	for p := range s.pubsub.scratch {
+		if cap(s.pubsub.scratch[p]) > 64<<10 {
+			s.pubsub.scratch[p] = nil
+		}
+	}
+	return len(subs)
 }
 
 func protoIndex(c *conn) int {
@@ -297,8 +318,46 @@ func (s *Server) pushLocked(m *conn, frame []byte) {
 		}
 	}
 	if wasEmpty {
-		m.nudge()
+		if s.pubsub.deferWake {
+			s.pubsub.toWake = append(s.pubsub.toWake, m)
+		} else {
+			m.nudge()
+		}
 	}
+}
+
+// beginBatchWakesLocked starts deferring receiver wake-ups (see
+// pubsub.deferWake). Caller holds s.mu.
+func (s *Server) beginBatchWakesLocked() { s.pubsub.deferWake = true }
+
+// endBatchWakesLocked stops deferring wake-ups and hands the receivers
+// collected so far to c, which nudges them (wakeDeferred) once it has
+// released s.mu. Caller holds s.mu.
+func (s *Server) endBatchWakesLocked(c *conn) {
+	s.pubsub.deferWake = false
+	if len(s.pubsub.toWake) > 0 {
+		c.toWake = append(c.toWake, s.pubsub.toWake...)
+		clear(s.pubsub.toWake)
+		s.pubsub.toWake = s.pubsub.toWake[:0]
+	}
+}
+
+// wakeDeferred nudges the receivers handed over by endBatchWakesLocked.
+// Called by c's goroutine without s.mu.
+func (c *conn) wakeDeferred() {
+	for i, m := range c.toWake {
+		m.nudge()
+		c.toWake[i] = nil
+	}
+	c.toWake = c.toWake[:0]
+}
+
+// unlockBatch ends a batch: it releases s.mu, then wakes the receivers
+// the batch gave output to.
+func (s *Server) unlockBatch(c *conn) {
+	s.endBatchWakesLocked(c)
+	s.mu.Unlock()
+	c.wakeDeferred()
 }
 
 // Back-pressure. In Redis the thread that runs PUBLISH also writes to the

@@ -8,6 +8,7 @@
 //	go run ./bench/compare -shapes all [-keys N]   # RSS per key for strings, hashes, lists, a sorted set
 //	go run ./bench/compare -restart [-dataset strings,mixed] [-keys N]   # snapshot load at startup
 //	go run ./bench/compare -bgsave [-keys N] [-c N]   # BGSAVE under a write load
+//	go run ./bench/compare -pubsub                 # PUBLISH fan-out to 50 subscribers (pubsub.go)
 //
 // `make bench-compare` (and `make bench-compare QUICK=1`) is the usual
 // entry point; docs/benchmarks.md explains every column.

@@ -78,6 +78,8 @@ type options struct {
 	// shapes, when set, runs only the per-shape memory figures (see
 	// shapes.go) for shapes whose name contains it ("all": every shape).
 	shapes string
+	// ps are the -pubsub* flags (pubsub.go).
+	ps pubsubOptions
 }
 
 func main() {
@@ -127,7 +129,11 @@ func parseFlags(args []string) (*options, error) {
 	dsList := fs.String("dataset", "strings,mixed", "datasets for -restart: strings, mixed")
 	fs.DurationVar(&o.baseWindow, "base-window", 2*time.Second, "-bgsave: length of the window without a save")
 	fs.DurationVar(&o.warmup, "warmup", 5*time.Second, "-bgsave: load before the windows of each round")
+	finishPubSub := addPubSubFlags(fs, &o.ps)
 	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if err := finishPubSub(); err != nil {
 		return nil, err
 	}
 	for _, d := range strings.Split(*dsList, ",") {
@@ -217,6 +223,9 @@ func run(args []string) error {
 			only = ""
 		}
 		return measureShapes(o, only)
+	}
+	if o.ps.enabled {
+		return runPubSub(o)
 	}
 
 	rep := &report{
