@@ -427,7 +427,10 @@ func syncDir(dir string) error {
 // infoRDB renders the rdb_* fields of INFO persistence.
 func (s *Server) infoRDB(b *strings.Builder) {
 	field(b, "rdb_changes_since_last_save", s.ks.Dirty)
-	field(b, "rdb_bgsave_in_progress", boolInt(s.save.job != nil))
+	// A rewrite is not an RDB save (Redis forks a different child for
+	// it): it shows in aof_rewrite_in_progress only.
+	rdbJob := s.save.job != nil && s.save.job.kind != saveRewrite
+	field(b, "rdb_bgsave_in_progress", boolInt(rdbJob))
 	last := s.save.lastSave
 	if last.IsZero() {
 		last = s.started
@@ -444,7 +447,7 @@ func (s *Server) infoRDB(b *strings.Builder) {
 	}
 	field(b, "rdb_last_bgsave_time_sec", lastTime)
 	cur := int64(-1)
-	if s.save.job != nil {
+	if rdbJob {
 		cur = int64(time.Since(s.save.job.started) / time.Second)
 	}
 	field(b, "rdb_current_bgsave_time_sec", cur)

@@ -143,7 +143,7 @@ func killDuring(t *testing.T, h *Handle, start func(c *redis.Client) error, fiel
 				h.Kill()
 				return true
 			}
-			if strings.Contains(info, "rdb_bgsave_in_progress:0") {
+			if strings.Contains(info, field+":0") {
 				break // finished before we saw it: again
 			}
 		}

@@ -18,7 +18,7 @@ func waitNoSave(t *testing.T, c *redis.Client) string {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		info := c.Info(Ctx(t), "persistence").Val()
-		if strings.Contains(info, "rdb_bgsave_in_progress:0") {
+		if strings.Contains(info, "rdb_bgsave_in_progress:0") && strings.Contains(info, "aof_rewrite_in_progress:0") {
 			return info
 		}
 		if time.Now().After(deadline) {
