@@ -87,9 +87,9 @@ func jsonCreated(c *command.Context, key []byte, root *jsonval.Node, event strin
 
 // jsonInPlace runs fn, an in-place change of n, one of the matches ms of a
 // path in doc, keeping the document's size exact. With one match the
-// change of n's subtree is added; with several, one change may detach
-// another match (CLEAR $..*, an ARRPOP of an array holding another), so
-// the size is measured again once instead.
+// change of n's subtree is added; with several, the size is measured
+// again once (lazily) instead of per match, which would cost a walk of
+// each matched subtree (CLEAR $..*).
 func jsonInPlace(doc *jsonval.Doc, ms []jsonval.Match, n *jsonval.Node, fn func()) {
 	if len(ms) == 1 {
 		doc.Update(n, fn)
@@ -98,6 +98,8 @@ func jsonInPlace(doc *jsonval.Doc, ms []jsonval.Match, n *jsonval.Node, fn func(
 	fn()
 	doc.SetRoot(doc.Root)
 }
+
+func isJSONArray(n *jsonval.Node) bool { return n.Kind == jsonval.Array }
 
 func jsonLookup(c *command.Context, key []byte, write bool) (*jsonval.Doc, bool, bool) {
 	return lookupTyped[*jsonval.Doc](c, key, write)
@@ -585,53 +587,6 @@ func jsonMSet(c *command.Context) {
 		}
 	}
 	c.W.OK()
-}
-
-// jsonSortForDelete is RedisJSON's prepare_paths_for_updating: later
-// array indexes before earlier ones, longer paths before their prefixes,
-// and paths below another matched path dropped.
-func jsonSortForDelete(ms []jsonval.Match) [][]jsonval.Seg {
-	paths := make([][]jsonval.Seg, len(ms))
-	for i, m := range ms {
-		paths[i] = m.Path
-	}
-	slices.SortStableFunc(paths, func(a, b []jsonval.Seg) int {
-		for i := 0; i < len(a) && i < len(b); i++ {
-			x, y := a[i], b[i]
-			switch {
-			case !x.IsIndex && !y.IsIndex:
-				if c := strings.Compare(x.Key, y.Key); c != 0 {
-					return c
-				}
-			case x.IsIndex && !y.IsIndex:
-				return 1
-			case !x.IsIndex && y.IsIndex:
-				return -1
-			default:
-				if x.Index != y.Index {
-					return y.Index - x.Index
-				}
-			}
-		}
-		return len(b) - len(a)
-	})
-	isPrefix := func(p, q []jsonval.Seg) bool { // p a proper prefix of q
-		return len(p) < len(q) && slices.Equal(p, q[:len(p)])
-	}
-	var out [][]jsonval.Seg
-	for _, p := range paths {
-		nested := false
-		for _, q := range paths {
-			if isPrefix(q, p) {
-				nested = true
-				break
-			}
-		}
-		if !nested {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 func jsonDel(c *command.Context) {
@@ -1140,12 +1095,13 @@ func jsonArrInsert(c *command.Context) {
 		return
 	}
 	res := make([]*int64, len(ms))
-	var last *int64
-	for i, m := range ms {
-		if m.Node.Kind != jsonval.Array {
-			continue
+	var last *int64 // the legacy reply: the last array changed, in that order
+	for _, t := range jsonMutationTargets(ms, isJSONArray) {
+		n, _ := jsonval.Resolve(doc.Root, t.path)
+		if n == nil || n.Kind != jsonval.Array {
+			continue // not reached: the mutation order keeps locations valid
 		}
-		l := int64(len(m.Node.Arr))
+		l := int64(len(n.Arr))
 		at := index
 		if at < 0 {
 			at += l
@@ -1158,9 +1114,9 @@ func jsonArrInsert(c *command.Context) {
 			c.W.Error(command.ErrJSONIndexBounds)
 			return
 		}
-		doc.Update(m.Node, func() { m.Node.Arr = slices.Insert(m.Node.Arr, int(at), cloneAll(vals)...) })
-		res[i] = i64p(len(m.Node.Arr))
-		last = res[i]
+		doc.Update(n, func() { n.Arr = slices.Insert(n.Arr, int(at), cloneAll(vals)...) })
+		res[t.at] = i64p(len(n.Arr))
+		last = res[t.at]
 	}
 	if last != nil {
 		jsonChanged(c, c.Args[1], "json.arrinsert")
@@ -1252,19 +1208,22 @@ func jsonArrPop(c *command.Context) {
 		return
 	}
 	res := make([][]byte, len(ms))
-	arrays := 0
+	ts := jsonMutationTargets(ms, isJSONArray)
+	arrays := len(ts)
 	changed := false
-	for i, m := range ms {
-		if m.Node.Kind != jsonval.Array {
+	var last []byte // the legacy reply: the last array popped, in that order
+	for _, t := range ts {
+		n, _ := jsonval.Resolve(doc.Root, t.path)
+		last = nil
+		// The mutation order keeps every location valid: RedisJSON would
+		// reply null for a missing one, and fail on a non-array.
+		if n == nil || n.Kind != jsonval.Array || len(n.Arr) == 0 {
 			continue
 		}
-		arrays++
-		if len(m.Node.Arr) == 0 {
-			continue
-		}
-		at := normStart(index, int64(len(m.Node.Arr)))
-		res[i] = jsonval.Serialize(m.Node.Arr[at])
-		jsonInPlace(doc, ms, m.Node, func() { m.Node.Arr = slices.Delete(m.Node.Arr, int(at), int(at)+1) })
+		at := normStart(index, int64(len(n.Arr)))
+		res[t.at] = jsonval.Serialize(n.Arr[at])
+		last = res[t.at]
+		jsonInPlace(doc, ms, n, func() { n.Arr = slices.Delete(n.Arr, int(at), int(at)+1) })
 		changed = true
 	}
 	switch {
@@ -1279,12 +1238,6 @@ func jsonArrPop(c *command.Context) {
 		if arrays == 0 {
 			c.W.Error(command.JSONPathMissingOr(p.Text, "not an array"))
 			return
-		}
-		var last []byte
-		for i, m := range ms {
-			if m.Node.Kind == jsonval.Array {
-				last = res[i]
-			}
 		}
 		if last == nil {
 			c.W.Null()
@@ -1322,26 +1275,27 @@ func jsonArrTrim(c *command.Context) {
 		return
 	}
 	res := make([]*int64, len(ms))
-	var last *int64
-	for i, m := range ms {
-		if m.Node.Kind != jsonval.Array {
-			continue
+	var last *int64 // the legacy reply: the last array trimmed, in that order
+	for _, t := range jsonMutationTargets(ms, isJSONArray) {
+		n, _ := jsonval.Resolve(doc.Root, t.path)
+		if n == nil || n.Kind != jsonval.Array {
+			continue // not reached: the mutation order keeps locations valid
 		}
-		l := int64(len(m.Node.Arr))
+		l := int64(len(n.Arr))
 		e := normStart(stop, l)
 		s := e + 1
 		if start < 0 || start < l {
 			s = normStart(start, l)
 		}
-		jsonInPlace(doc, ms, m.Node, func() {
+		jsonInPlace(doc, ms, n, func() {
 			if s > e || l == 0 {
-				m.Node.Arr = m.Node.Arr[:0]
+				n.Arr = n.Arr[:0]
 			} else {
-				m.Node.Arr = append(m.Node.Arr[:0], m.Node.Arr[s:e+1]...)
+				n.Arr = append(n.Arr[:0], n.Arr[s:e+1]...)
 			}
 		})
-		res[i] = i64p(len(m.Node.Arr))
-		last = res[i]
+		res[t.at] = i64p(len(n.Arr))
+		last = res[t.at]
 	}
 	if last != nil {
 		jsonChanged(c, c.Args[1], "json.arrtrim")
@@ -1451,16 +1405,30 @@ func jsonClear(c *command.Context) {
 	if !ok {
 		return
 	}
-	cleared := 0
+	// RedisJSON picks the non-empty containers and non-zero numbers first,
+	// then clears them location by location in match order: a match below
+	// one already cleared is gone and not counted, and a location matched
+	// twice is cleared (and counted) twice.
+	var paths [][]jsonval.Seg
 	for _, m := range ms {
 		n := m.Node
+		if (n.Kind == jsonval.Array || n.Kind == jsonval.Object) && n.Len() > 0 ||
+			n.IsNumber() && n.Float64() != 0 {
+			paths = append(paths, m.Path)
+		}
+	}
+	cleared := 0
+	for _, path := range paths {
+		n, _ := jsonval.Resolve(doc.Root, path)
 		var clear func()
 		switch {
-		case n.Kind == jsonval.Array && len(n.Arr) > 0:
+		case n == nil:
+			continue
+		case n.Kind == jsonval.Array:
 			clear = func() { n.Arr = nil }
-		case n.Kind == jsonval.Object && len(n.Keys) > 0:
+		case n.Kind == jsonval.Object:
 			clear = func() { *n = *jsonval.NewObject() }
-		case n.IsNumber() && n.Float64() != 0:
+		case n.IsNumber():
 			clear = func() { *n = *jsonval.NewInt(0) }
 		default:
 			continue
