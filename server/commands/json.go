@@ -649,37 +649,36 @@ func jsonType(c *command.Context) {
 	if !ok {
 		return
 	}
-	resp3 := c.W.Proto() >= 3
-	if resp3 {
-		c.W.Array(1) // RedisJSON wraps the RESP2 reply in an array on RESP3
-	}
-	if !found {
-		c.W.Null()
-		return
-	}
-	if p.Legacy {
+	// A legacy path answers the first match's type, and null for no match
+	// or a path that does not compile; a JSONPath that does not compile is
+	// an error (json_type_impl's get_values(path)?), sent as is: RedisJSON
+	// wraps only the successful reply in an array on RESP3.
+	var ms []jsonval.Match
+	if found {
 		q, err := jsonval.Compile(p.Text)
-		var ms []jsonval.Match
-		if err == nil {
+		switch {
+		case err == nil:
 			ms = q.Find(doc.Root)
-		}
-		if len(ms) == 0 {
-			c.W.Null()
+		case !p.Legacy:
+			c.W.Error(err.Error())
 			return
 		}
+	}
+	if c.W.Proto() >= 3 {
+		c.W.Array(1)
+	}
+	switch {
+	case !found:
+		c.W.Null()
+	case p.Legacy && len(ms) == 0:
+		c.W.Null()
+	case p.Legacy:
 		c.W.BulkString(ms[0].Node.TypeName())
-		return
-	}
-	q, err := jsonval.Compile(p.Text)
-	if err != nil {
-		c.W.Error(err.Error()) // on RESP3, inside the one-element array
-
-		return
-	}
-	ms := q.Find(doc.Root)
-	c.W.Array(len(ms))
-	for _, m := range ms {
-		c.W.BulkString(m.Node.TypeName())
+	default:
+		c.W.Array(len(ms))
+		for _, m := range ms {
+			c.W.BulkString(m.Node.TypeName())
+		}
 	}
 }
 
@@ -1325,6 +1324,21 @@ func jsonArrTrim(c *command.Context) {
 	c.W.Int(*last)
 }
 
+// jsonFindObj is jsonFind for JSON.OBJKEYS and JSON.OBJLEN, whose legacy
+// forms treat a path that does not compile like one without a match
+// (key_value.rs obj_len and json_obj_keys_legacy map get_first's error to
+// null).
+func jsonFindObj(c *command.Context, root *jsonval.Node, p jsonval.Path) ([]jsonval.Match, bool) {
+	if p.Legacy {
+		q, err := jsonval.Compile(p.Text)
+		if err != nil {
+			return nil, true
+		}
+		return q.Find(root), true
+	}
+	return jsonFind(c, root, p)
+}
+
 func writeKeys(c *command.Context, n *jsonval.Node) {
 	c.W.Array(len(n.Keys))
 	for _, k := range n.Keys {
@@ -1346,7 +1360,7 @@ func jsonObjKeys(c *command.Context) {
 		}
 		return
 	}
-	ms, ok := jsonFind(c, doc.Root, p)
+	ms, ok := jsonFindObj(c, doc.Root, p)
 	if !ok {
 		return
 	}
@@ -1385,7 +1399,7 @@ func jsonObjLen(c *command.Context) {
 		}
 		return
 	}
-	ms, ok := jsonFind(c, doc.Root, p)
+	ms, ok := jsonFindObj(c, doc.Root, p)
 	if !ok {
 		return
 	}

@@ -729,3 +729,28 @@ JSON.MERGE doc $ null => OK
 JSON.GET doc => null
 `)
 }
+
+// TestJSONLegacyBadPath: what a path that does not compile gives, per
+// command, from RedisJSON's source: JSON.TYPE, JSON.OBJKEYS and
+// JSON.OBJLEN turn any failure of a legacy path into null
+// (json_type_legacy's map_or(Null), json_obj_keys_legacy's `_ => Null`,
+// KeyValue::obj_len's NoneExisting); the others send the parse error. A
+// JSONPath error is never wrapped in JSON.TYPE's RESP3 array.
+func TestJSONLegacyBadPath(t *testing.T) {
+	e := newJSONEnv(t)
+	e.run(2, `
+JSON.SET d $ '{"a":{"b":1}}' => OK
+JSON.TYPE d '.a[' => nil
+JSON.OBJKEYS d '.a[' => nil
+JSON.OBJLEN d '.a[' => nil
+JSON.STRLEN d '.a[' => !Error occurred on position 5, "$.a[ <<<<----", expected one of the following: '*', <number>, <string>, '?'
+JSON.TYPE d '$.a[' => !Error occurred on position 5, "$.a[ <<<<----", expected one of the following: '*', <number>, <string>, '?'
+JSON.OBJKEYS d '$.a[' => !Error occurred on position 5, "$.a[ <<<<----", expected one of the following: '*', <number>, <string>, '?'
+`)
+	e.run(3, `
+JSON.TYPE d '$.a[' => !Error occurred on position 5, "$.a[ <<<<----", expected one of the following: '*', <number>, <string>, '?'
+JSON.TYPE d '.a[' => [nil]
+JSON.TYPE nokey '$.a[' => [nil]
+JSON.TYPE d $.a.b => [[integer]]
+`)
+}
