@@ -542,10 +542,6 @@ func jsonMerge(c *command.Context) {
 }
 
 func jsonMSet(c *command.Context) {
-	if (len(c.Args)-1)%3 != 0 {
-		jsonWrongArity(c)
-		return
-	}
 	type action struct {
 		key  []byte
 		doc  *jsonval.Doc // nil: create
@@ -554,10 +550,16 @@ func jsonMSet(c *command.Context) {
 		val  *jsonval.Node
 	}
 	var actions []action
-	// Everything is checked before anything is written, as RedisJSON does.
+	// Everything is checked before anything is written, as RedisJSON does,
+	// triplet by triplet in its order: the key's type, then the path, then
+	// the value (a missing path or value is a wrong arity error there).
 	for i := 1; i < len(c.Args); i += 3 {
 		doc, found, ok := jsonLookup(c, c.Args[i], true)
 		if !ok {
+			return
+		}
+		if i+1 >= len(c.Args) {
+			jsonWrongArity(c)
 			return
 		}
 		a := action{key: c.Args[i]}
@@ -578,6 +580,10 @@ func jsonMSet(c *command.Context) {
 		}
 		if found {
 			a.doc = doc
+		}
+		if i+2 >= len(c.Args) {
+			jsonWrongArity(c)
+			return
 		}
 		val, ok := jsonParse(c, c.Args[i+2])
 		if !ok {

@@ -698,6 +698,11 @@ JSON.SET hash_key $ 1 => !Existing key has wrong Redis type
 JSON.MERGE hash_key $ 1 => !Existing key has wrong Redis type
 JSON.MSET doc1 $ 1 hash_key $ 1 => !Existing key has wrong Redis type
 JSON.TYPE doc1 => object
+JSON.MSET doc1 $ 1 hash_key $ => !Existing key has wrong Redis type
+JSON.MSET doc1 $ 1 doc1 $..x => !Err wrong static path
+JSON.MSET doc1 $ 1 doc1 $.object => !ERR wrong number of arguments for 'JSON.MSET' command
+JSON.MSET doc1 $ 1 doc1 $ '[' => !EOF while parsing a list at line 1 column 1
+JSON.TYPE doc1 => object
 JSON.TYPE hash_key => !Existing key has wrong Redis type
 JSON.FORGET hash_key => !Existing key has wrong Redis type
 `},
