@@ -12,15 +12,17 @@ import (
 // are those of go-redis's own json_test.go ("JSON Commands", v9.23.0),
 // which its CI runs against Redis with RedisJSON; each sub-test is named
 // after the It() it ports. go-redis registers that suite's BeforeEach once
-// per protocol in the same container, so the RESP3 client (UnstableResp3)
-// is the one its expectations were written against; they are checked here
+// per protocol in the same container, so the RESP3 client is the one its
+// expectations were written against (its UnstableResp3 option is a no-op
+// in this go-redis version: JSON replies need no opt-in on RESP3); they
+// are checked here
 // on RESP3 and on RESP2, where the few replies that differ by protocol
 // (a JSON.GET of the whole document, a float result of JSON.NUMINCRBY,
 // JSON.TYPE's extra array) take RedisJSON's RESP2 form.
 func TestJSONGoRedisSuite(t *testing.T) {
 	h := StartServer(t, Options{})
 	for _, proto := range []int{3, 2} {
-		client := h.Client(t, func(o *redis.Options) { o.Protocol = proto; o.UnstableResp3 = true })
+		client := h.Client(t, func(o *redis.Options) { o.Protocol = proto })
 		ctx := Ctx(t)
 		resp3 := proto == 3
 		// pick returns the RESP3 or the RESP2 form of an expectation.
