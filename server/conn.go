@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/aikv/aikv/server/command"
@@ -61,6 +62,10 @@ type conn struct {
 	out outbox
 	// iov and wv are scratch segment lists for drainOutbox.
 	iov, wv [][]byte
+	// raw, rawWrite and rawN serve writeNow (set up on first use).
+	raw      syscall.RawConn
+	rawWrite func(fd uintptr) bool
+	rawN     int
 	// subs are the connection's subscriptions (guarded by Server.mu).
 	subs connSubs
 	// congested lists receivers this connection's batch overfilled (set

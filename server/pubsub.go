@@ -314,10 +314,18 @@ func (c *conn) wakeDeferred() {
 }
 
 // unlockBatch ends a batch: it releases s.mu, then wakes the receivers
-// the batch gave output to.
+// the batch gave output to. Before waking them it sends what of the
+// batch's replies the socket takes without blocking (unless they must
+// wait for the log), as Redis writes the publisher's reply before its
+// subscribers' output: a pipelining publisher gets its next batch in
+// while the subscribers are written, instead of queueing behind them.
 func (s *Server) unlockBatch(c *conn) {
 	s.endBatchWakesLocked(c)
 	s.mu.Unlock()
+	if len(c.toWake) > 0 && len(c.w.B) > 0 && c.waitSeq == 0 && !c.client.NeedFsync &&
+		!s.persist.writeFailed.Load() {
+		c.writeNow()
+	}
 	c.wakeDeferred()
 }
 
