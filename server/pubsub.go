@@ -18,9 +18,9 @@ import (
 // the fan-out arena, and referenced from each receiver's outbox under
 // Server.mu (fanout.go); the receiver's goroutine is woken by moving its
 // read deadline to now (nudge) and writes the outbox without holding
-// Server.mu. So no network I/O happens
-// under the lock, and a receiver that does not read only grows its outbox,
-// which client-output-buffer-limit bounds: past the hard limit, or past
+// Server.mu. So no network I/O happens under the lock, and a receiver
+// that does not read only grows its outbox, which
+// client-output-buffer-limit bounds: past the hard limit, or past
 // the soft limit for longer than soft-seconds, the receiver is
 // disconnected, as Redis does. A message for the current connection goes
 // straight into its reply buffer, in order with its replies.
