@@ -131,10 +131,11 @@ func (l *List) PushAll(front bool, elems [][]byte) {
 			n++
 		}
 		c := cap(nd.buf)
+		var old []byte
 		if front && int(nd.lo) < need {
-			nd.reallocCap(need, 0, int(datastructs.AllocSize(need+nd.size())))
+			old = nd.reallocCap(need, 0, int(datastructs.AllocSize(need+nd.size())))
 		} else if !front && cap(nd.buf)-len(nd.buf) < need {
-			nd.reallocCap(0, need, int(datastructs.AllocSize(need+nd.size())))
+			old = nd.reallocCap(0, need, int(datastructs.AllocSize(need+nd.size())))
 		}
 		for _, e := range elems[:k] {
 			if front {
@@ -143,6 +144,7 @@ func (l *List) PushAll(front bool, elems [][]byte) {
 				nd.pushBack(bstr(e))
 			}
 		}
+		freeBuf(old)
 		l.track(nd, c)
 		l.length += k
 		elems = elems[k:]
@@ -280,7 +282,7 @@ func (l *List) Insert(i int, s string) {
 	if off > 0 {
 		right := &node{n: nd.n - int32(off)}
 		p := nd.offset(off)
-		right.buf = make([]byte, len(nd.buf)-p, growCap(len(nd.buf)-p))
+		right.buf = newBuf(len(nd.buf)-p, growCap(len(nd.buf)-p))
 		copy(right.buf, nd.buf[p:])
 		c := cap(nd.buf)
 		nd.dropBack(int(right.n))
@@ -455,13 +457,14 @@ func (l *List) filter(ni int, fromTail bool, drop func(string) bool) (gone bool)
 	if nd.n == 0 {
 		l.alloc -= nd.alloc()
 		l.nodes.remove(ni)
+		freeBuf(nd.buf)
 		return true
 	}
 	size := nd.size()
 	for _, sp := range spans {
 		size -= sp[1] - sp[0]
 	}
-	nb := make([]byte, 0, growCap(size))
+	nb := newBuf(0, growCap(size))
 	p := int(nd.lo)
 	for _, sp := range spans {
 		nb = append(nb, b[p:sp[0]]...)
@@ -471,6 +474,7 @@ func (l *List) filter(ni int, fromTail bool, drop func(string) bool) (gone bool)
 	c := cap(nd.buf)
 	nd.buf, nd.lo = nb, 0
 	l.track(nd, c)
+	freeBuf(b)
 	return false
 }
 
@@ -496,6 +500,7 @@ func (l *List) compact(lo, hi int) {
 		l.track(a, c)
 		l.alloc -= b.alloc()
 		l.nodes.remove(ni + 1)
+		freeBuf(b.buf)
 		hi--
 	}
 }
@@ -513,6 +518,7 @@ func (l *List) Trim(left, right int) {
 			l.length -= n
 			l.alloc -= nd.alloc()
 			l.nodes.popFront()
+			freeBuf(nd.buf)
 			continue
 		}
 		c := cap(nd.buf)
@@ -528,6 +534,7 @@ func (l *List) Trim(left, right int) {
 			l.length -= n
 			l.alloc -= nd.alloc()
 			l.nodes.popBack()
+			freeBuf(nd.buf)
 			continue
 		}
 		c := cap(nd.buf)
