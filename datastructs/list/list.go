@@ -31,7 +31,7 @@ var (
 // Size implements datastructs.Sizer in O(1): the structure, the node
 // index, the node headers and their buffers (a running count).
 func (l *List) Size() int64 {
-	return listHdr + datastructs.AllocSize(len(l.nodes.buf)*8) + int64(l.nodes.len())*nodeHdr + l.alloc
+	return listHdr + datastructs.AllocSize(len(l.nodes.buf)*8) + int64(l.nodes.n)*nodeHdr + l.alloc
 }
 
 // track adds the change of nd's buffer since it had capacity c to the

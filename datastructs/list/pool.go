@@ -88,17 +88,35 @@ func poolOf(c int) *sync.Pool {
 // class, as AllocSize returns), recycled when one is free. A recycled
 // buffer is not zeroed: callers write buf[:n] before reading it.
 func newBuf(n, c int) []byte {
-	if p := poolOf(c); p != nil {
-		if b, _ := p.Get().(*byte); b != nil {
-			return unsafe.Slice(b, c)[:n]
+	if c >= minPooled && c <= maxPooled {
+		if b := getBuf(c); b != nil {
+			return b[:n]
 		}
 	}
 	return make([]byte, n, c)
 }
 
+// getBuf takes a free buffer of capacity c from its pool (nil if none).
+func getBuf(c int) []byte {
+	if p := poolOf(c); p != nil {
+		if b, _ := p.Get().(*byte); b != nil {
+			return unsafe.Slice(b, c)
+		}
+	}
+	return nil
+}
+
 // freeBuf gives b back for reuse. The caller must hold the only
-// reference to b's memory that will be used again.
+// reference to b's memory that will be used again. (The size check is
+// here so that the common nil and small cases inline to nothing.)
 func freeBuf(b []byte) {
+	if c := cap(b); c >= minPooled && c <= maxPooled {
+		putBuf(b)
+	}
+}
+
+// putBuf puts b in its class's pool, if it has one.
+func putBuf(b []byte) {
 	if p := poolOf(cap(b)); p != nil {
 		p.Put(unsafe.SliceData(b))
 	}
