@@ -227,19 +227,8 @@ func (c *conn) loop() {
 	for {
 		c.rd.Authenticated = c.client.Authed
 		batch, perr := c.parseBatch()
-		if len(batch) > 0 {
-			c.s.execBatch(c, batch)
-			for c.parked != nil {
-				// Wait (sending what came before the blocking command),
-				// then run the rest of the batch, which may block again.
-				pending, alive := c.waitParked()
-				if !alive {
-					return
-				}
-				if len(pending) > 0 {
-					c.s.execBatch(c, pending)
-				}
-			}
+		if len(batch) > 0 && !c.runBatch(batch) {
+			return
 		}
 		if perr != nil {
 			var pe *resp.ProtocolError
@@ -295,6 +284,36 @@ func (c *conn) loop() {
 			return
 		}
 	}
+}
+
+// runBatch runs a parsed batch to the end: in parts when its replies pile
+// up (execBatch), sending each part's replies before the next, and around
+// blocking commands (waiting, sending what came before, then running the
+// rest). It returns false when the connection must close.
+func (c *conn) runBatch(batch [][][]byte) bool {
+	for len(batch) > 0 {
+		batch = c.s.execBatch(c, batch)
+		if c.parked != nil {
+			// Wait (sending what came before the blocking command),
+			// then run the rest of the batch, which may block again.
+			pending, alive := c.waitParked()
+			if !alive {
+				return false
+			}
+			batch = pending
+			continue
+		}
+		if len(batch) == 0 {
+			break
+		}
+		if err := c.flush(); err != nil {
+			return false
+		}
+		if c.client.CloseAfterReply || c.killed.Load() {
+			return false
+		}
+	}
+	return true
 }
 
 // maxBatch bounds how many commands run under one lock acquisition, so a

@@ -21,11 +21,19 @@ import (
 //
 // CLIENT PAUSE: a command that the pause holds back waits here, with the
 // lock released and the batch's earlier replies sent (waitPauseLocked).
-func (s *Server) execBatch(c *conn, batch [][][]byte) {
+//
+// Once the pending replies pass batchReplyBytes, execBatch stops and
+// returns the requests it has not run: the caller sends what is pending
+// and calls it again with the rest. So a pipeline of large replies never
+// piles up more than about one reply beyond that in memory, and a client
+// that does not read is throttled by its socket (and closed by the output
+// limits) after one part, not after a whole batch was built. It returns
+// nil when the batch is done, stopped (kill, pause, close) or parked.
+func (s *Server) execBatch(c *conn, batch [][][]byte) (rest [][][]byte) {
 	ok := s.lockOrBusy(c, batch)
 	defer s.leaveScriptBatch(c)
 	if !ok {
-		return
+		return nil
 	}
 	defer s.unlockBatch(c)
 	s.beginBatchWakesLocked()
@@ -60,10 +68,18 @@ func (s *Server) execBatch(c *conn, batch [][][]byte) {
 			s.serveReady()
 		}
 		if c.client.CloseAfterReply {
-			return
+			return nil
+		}
+		if len(c.w.B) >= batchReplyBytes && i+1 < len(batch) && c.sync == nil {
+			return batch[i+1:]
 		}
 	}
+	return nil
 }
+
+// batchReplyBytes is how many bytes of replies a batch builds before they
+// are sent and the rest of the batch runs under a new lock acquisition.
+const batchReplyBytes = 256 << 10
 
 // endBatch logs the batch's effects as one record and makes every reply
 // that depends on it wait for it. Caller holds s.mu.

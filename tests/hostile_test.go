@@ -369,6 +369,48 @@ func TestClientThatNeverReads(t *testing.T) {
 	check()
 }
 
+// TestPipelinedLargeRepliesSentInParts: a batch of requests whose replies
+// are large is answered in parts, each sent before the next is built, so a
+// client that pipelines many large reads and does not read costs the
+// server about one part of replies, not the whole batch (1024 x 64 KB).
+func TestPipelinedLargeRepliesSentInParts(t *testing.T) {
+	h := StartServer(t, Options{Args: []string{"--appendonly", "no"}})
+	c := h.Raw(t)
+	c.Do("SET", "big", strings.Repeat("x", 256<<10))
+	before := vmRSS(t, h)
+	nc, err := net.Dial("tcp", h.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	nc.(*net.TCPConn).SetReadBuffer(16 << 10)
+	// One write of 600 requests (14 KB, less than the server's first read
+	// buffer): the server parses them as one batch.
+	const requests = 600
+	if _, err := nc.Write([]byte(strings.Repeat(EncodeCommand("GET", "big"), requests))); err != nil {
+		t.Fatal(err)
+	}
+	// Give the server time to build whatever it builds; PING proves it
+	// serves others meanwhile.
+	time.Sleep(2 * time.Second)
+	if r := c.Do("PING"); r.Str != "PONG" {
+		t.Fatalf("PING: %v", r)
+	}
+	// Building the whole batch would take 150 MB of replies (up to twice
+	// that in buffer capacity); a part is one 256 KB reply.
+	grown := vmRSS(t, h) - before
+	t.Logf("server memory grew by %d MB", grown>>20)
+	if grown > 40<<20 {
+		t.Fatalf("server memory grew by %d MB for one batch of %d unread 256 KB replies", grown>>20, requests)
+	}
+	// The replies all arrive, in order, once the client reads.
+	nc.SetReadDeadline(time.Now().Add(60 * time.Second))
+	want := int64(requests * (len("$262144\r\n") + 262144 + 2))
+	if n, err := io.CopyN(io.Discard, nc, want); err != nil {
+		t.Fatalf("read %d of %d bytes of replies: %v", n, want, err)
+	}
+}
+
 // TestOutputBufferLimitDisconnects: with client-output-buffer-limit
 // normal set, a client whose pending replies pass the hard limit is
 // disconnected; so is one above the soft limit for soft-seconds; the
