@@ -124,6 +124,40 @@ func (d *Dict[V]) GetPtr(key string) *V {
 	return nil
 }
 
+// GetPtrHash is GetPtr that also returns key's hash, so that a caller
+// that finds nothing can insert with InsertNew without hashing and
+// searching again.
+func (d *Dict[V]) GetPtrHash(key string) (*V, uint64) {
+	if d.rehashing() {
+		d.rehash(1)
+	}
+	h := d.hash(key)
+	if d.Len() == 0 {
+		return nil, h
+	}
+	for t := 0; t < 2; t++ {
+		tab := d.ht[t]
+		for e := tab[h&uint64(len(tab)-1)]; e != nil; e = e.next {
+			if e.hash == h && e.key == key {
+				return &e.val, h
+			}
+		}
+		if !d.rehashing() {
+			break
+		}
+	}
+	return nil, h
+}
+
+// InsertNew adds key, which must be absent, with its hash h (from Hash or
+// GetPtrHash). It skips the search Set makes for an existing key.
+func (d *Dict[V]) InsertNew(key string, h uint64, v V) {
+	if d.rehashing() {
+		d.rehash(1)
+	}
+	d.insert(key, h, v)
+}
+
 // Set inserts or replaces; reports whether the key was new.
 func (d *Dict[V]) Set(key string, v V) (added bool) {
 	return d.SetHashed(key, d.hash(key), v)
@@ -165,6 +199,13 @@ func (d *Dict[V]) SetHashed(key string, h uint64, v V) (added bool) {
 			break
 		}
 	}
+	d.insert(key, h, v)
+	return true
+}
+
+// insert links a new entry for key, which is absent, growing the table
+// first if needed.
+func (d *Dict[V]) insert(key string, h uint64, v V) {
 	// Grow at load factor 1 (only when no rehash is already running).
 	if !d.rehashing() && d.used[0] >= len(d.ht[0]) {
 		d.resize(d.used[0] + 1)
@@ -177,7 +218,6 @@ func (d *Dict[V]) SetHashed(key string, h uint64, v V) (added bool) {
 	idx := h & uint64(len(tab)-1)
 	tab[idx] = &entry[V]{key: key, val: v, next: tab[idx], hash: h}
 	d.used[t]++
-	return true
 }
 
 // Delete removes key and returns its previous value.

@@ -624,3 +624,47 @@ func TestSetHashedAndTouch(t *testing.T) {
 		}
 	}
 }
+
+// TestGetPtrHashInsertNew checks the search-once update path against a
+// map, across growth, shrinking and rehashing: GetPtrHash finds what Set
+// stored and returns the key's hash, and InsertNew with that hash stores
+// a key that Get then finds.
+func TestGetPtrHashInsertNew(t *testing.T) {
+	d := New[int](0)
+	ref := map[string]int{}
+	rnd := rand.New(rand.NewPCG(7, 8))
+	for i := 0; i < 20000; i++ {
+		k := "k" + strconv.Itoa(rnd.IntN(3000))
+		if rnd.IntN(4) == 0 {
+			d.Delete(k)
+			delete(ref, k)
+			continue
+		}
+		p, h := d.GetPtrHash(k)
+		if h != d.Hash(k) {
+			t.Fatalf("GetPtrHash(%q) hash %x, Hash %x", k, h, d.Hash(k))
+		}
+		want, ok := ref[k]
+		if (p != nil) != ok || (ok && *p != want) {
+			t.Fatalf("GetPtrHash(%q) = %v, want %d present=%v", k, p, want, ok)
+		}
+		if p != nil {
+			*p = i
+		} else {
+			d.InsertNew(k, h, i)
+		}
+		ref[k] = i
+		if i%997 == 0 {
+			checkInvariants(t, d)
+		}
+	}
+	checkInvariants(t, d)
+	if d.Len() != len(ref) {
+		t.Fatalf("Len %d, want %d", d.Len(), len(ref))
+	}
+	for k, v := range ref {
+		if got, ok := d.Get(k); !ok || got != v {
+			t.Fatalf("Get(%q) = %d, %v; want %d", k, got, ok, v)
+		}
+	}
+}
