@@ -103,10 +103,12 @@ func (s *Set) Add(m []byte) bool {
 		}
 		s.convert()
 	}
-	if s.d.GetPtr(bstr(m)) != nil {
+	// One search: the hash it computed inserts a new member.
+	p, h := s.d.GetPtrHash(bstr(m))
+	if p != nil {
 		return false
 	}
-	s.d.Set(string(m), struct{}{})
+	s.d.InsertNew(string(m), h, struct{}{})
 	s.bytes += datastructs.AllocSize(len(m))
 	return true
 }

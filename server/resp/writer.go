@@ -120,6 +120,14 @@ func AppendDouble(b []byte, f float64) []byte {
 	case math.IsNaN(f):
 		return append(b, "nan"...)
 	}
+	// Whole numbers below 2^53 (scores are often integers) print as the
+	// integer under %.17g: no exponent below 1e17, no fraction digits.
+	if f == math.Trunc(f) && f > -(1<<53) && f < 1<<53 {
+		if f == 0 && math.Signbit(f) {
+			return append(b, "-0"...)
+		}
+		return strconv.AppendInt(b, int64(f), 10)
+	}
 	return strconv.AppendFloat(b, f, 'g', 17, 64)
 }
 

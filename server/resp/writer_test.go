@@ -62,3 +62,14 @@ func TestWriterHeadersMatchStrconv(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendDoubleWholeNumbers checks the whole-number fast path against
+// strconv's %.17g formatting around its limits, -0 included.
+func TestAppendDoubleWholeNumbers(t *testing.T) {
+	for _, f := range []float64{0, math.Copysign(0, -1), 1, -1, 42, -12345, 1e15, 1<<53 - 1, -(1<<53 - 1), 1 << 53, -(1 << 53), 1e16, 1e17, 1e300, 0.5, -2.5, 1e-7} {
+		got := string(AppendDouble(nil, f))
+		if want := strconv.FormatFloat(f, 'g', 17, 64); got != want {
+			t.Errorf("AppendDouble(%v) = %q, want %q", f, got, want)
+		}
+	}
+}
