@@ -462,17 +462,54 @@ func (d *Dict[V]) randomEntry(rnd *rand.Rand) *entry[V] {
 // than n entries, and entries may repeat. Entries are collected before fn is
 // called, so fn may mutate d (e.g. delete expired keys).
 func (d *Dict[V]) Sample(rnd *rand.Rand, n int, fn func(key string, v V)) {
+	buf := d.sample(rnd, n)
+	if buf == nil {
+		return
+	}
+	d.sampleBuf = nil // guard against re-entrant use from fn
+	for _, e := range buf {
+		fn(e.key, e.val)
+	}
+	d.releaseSample(buf)
+}
+
+// RandomFair returns a key drawn uniformly from a sample of up to n
+// entries (Sample's walk): Redis's dictGetFairRandomKey, which evens out
+// the bias Random has for keys in short chains. ok is false if d is
+// empty. It draws the same random numbers as Sample followed by a
+// uniform pick among the sampled keys.
+func (d *Dict[V]) RandomFair(rnd *rand.Rand, n int) (key string, ok bool) {
+	buf := d.sample(rnd, n)
+	if buf == nil {
+		return "", false
+	}
+	key = buf[rnd.IntN(len(buf))].key
+	d.releaseSample(buf)
+	return key, true
+}
+
+// releaseSample clears a buffer returned by sample and keeps it for the
+// next call.
+func (d *Dict[V]) releaseSample(buf []*entry[V]) {
+	clear(buf)
+	if d.sampleBuf == nil && cap(buf) <= 1024 {
+		d.sampleBuf = buf[:0]
+	}
+}
+
+// sample collects up to n random, mostly distinct entries (see Sample);
+// nil when there is nothing to sample.
+func (d *Dict[V]) sample(rnd *rand.Rand, n int) []*entry[V] {
 	if n > d.Len() {
 		n = d.Len()
 	}
 	if n <= 0 {
-		return
+		return nil
 	}
 	for j := 0; j < n && d.rehashing(); j++ {
 		d.rehash(1)
 	}
 	buf := d.sampleBuf[:0]
-	d.sampleBuf = nil // guard against re-entrant use from fn
 	tables := 1
 	if d.rehashing() {
 		tables = 2
@@ -522,13 +559,7 @@ walk:
 		// fall back to one random pick so a non-empty dict always yields.
 		buf = append(buf, d.randomEntry(rnd))
 	}
-	for _, e := range buf {
-		fn(e.key, e.val)
-	}
-	clear(buf)
-	if d.sampleBuf == nil && cap(buf) <= 1024 {
-		d.sampleBuf = buf[:0]
-	}
+	return buf
 }
 
 // Range iterates all entries (no mutation allowed during it); stops when fn

@@ -668,3 +668,35 @@ func TestGetPtrHashInsertNew(t *testing.T) {
 		}
 	}
 }
+
+// TestRandomFairIsSampleThenPick checks that RandomFair draws the same
+// key as Sample followed by a uniform pick among the sampled keys, given
+// the same random source: SPOP and SRANDMEMBER keep Redis's
+// dictGetFairRandomKey distribution.
+func TestRandomFairIsSampleThenPick(t *testing.T) {
+	d := New[struct{}](0)
+	if _, ok := d.RandomFair(rand.New(rand.NewPCG(1, 1)), 15); ok {
+		t.Fatal("RandomFair on an empty dict reported a key")
+	}
+	for i := 0; i < 5000; i++ {
+		d.Set("m"+strconv.Itoa(i), struct{}{})
+		if i%7 == 0 {
+			d.Delete("m" + strconv.Itoa(i/2))
+		}
+		if i%50 != 0 || d.Len() == 0 {
+			continue
+		}
+		// Both walks must see the same table: a rehash step taken by the
+		// first would move entries under the second.
+		for d.RehashStep(100) {
+		}
+		r1, r2 := rand.New(rand.NewPCG(uint64(i), 9)), rand.New(rand.NewPCG(uint64(i), 9))
+		got, ok := d.RandomFair(r1, 15)
+		var keys []string
+		d.Sample(r2, 15, func(k string, _ struct{}) { keys = append(keys, k) })
+		want := keys[r2.IntN(len(keys))]
+		if !ok || got != want {
+			t.Fatalf("after %d inserts: RandomFair = %q, %v; Sample then pick = %q", i+1, got, ok, want)
+		}
+	}
+}
