@@ -473,10 +473,17 @@ func (db *DB) set(key []byte, e Entry, expireAt int64, keepTTL bool) {
 	k := bstr(key)
 	e.snap = db.ks.snapEpoch
 	e.setSize(valueSize(&e))
-	// A dead key is reclaimed first ("expired"), as Redis's setKey does
-	// through lookupKeyWrite: the value then arrives as a new key.
-	db.lookup(k)
-	if old := db.keys.GetPtr(k); old != nil {
+	// One search serves the whole update: a new key is inserted with the
+	// hash it computed.
+	old, h := db.keys.GetPtrHash(k)
+	if old != nil && old.ExpireAt != 0 && old.ExpireAt <= db.ks.clockMs() && !db.ks.Loading {
+		// A dead key is reclaimed first ("expired"), as Redis's setKey
+		// does through lookupKeyWrite: the value then arrives as a new
+		// key.
+		db.expire(k)
+		old = nil
+	}
+	if old != nil {
 		db.preWrite(k, old)
 		db.used += e.recordedSize() - old.recordedSize()
 		if db.ks.lfu != nil {
@@ -504,14 +511,19 @@ func (db *DB) set(key []byte, e Entry, expireAt int64, keepTTL bool) {
 		if !keepTTL {
 			e.ExpireAt = expireAt
 		}
-		db.keys.Set(ks, e)
+		db.keys.InsertNew(ks, h, e)
 		db.used += keyCost(ks) + e.recordedSize()
 		if e.ExpireAt != 0 {
 			db.expires.Set(ks, e.ExpireAt)
 		}
 		db.added(ks)
 	}
-	db.Modified(key)
+	// What Modified does, without searching for the entry again: its
+	// size was recorded above.
+	db.ks.Dirty++
+	if db.ks.observer != nil {
+		db.ks.observer.KeyModified(db.index, k)
+	}
 }
 
 // storedKey returns the key string held by the keys table (so the expires

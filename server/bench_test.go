@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"testing"
 	"time"
@@ -47,6 +48,7 @@ func benchConn(s *Server) *conn {
 	now := time.Now()
 	c.client = command.Client{ID: s.nextClientID.Add(1), Addr: "bench", Proto: 2, Created: now, LastActive: now, Authed: true, User: s.acl.Default}
 	c.ctx = command.Context{W: &c.w, Client: &c.client, KS: s.ks, Server: s}
+	c.rd.Authenticated = true
 	return c
 }
 
@@ -167,5 +169,101 @@ func TestBenchBatch(t *testing.T) {
 	}
 	if string(want[:5]) != "+OK\r\n" || !bytes.Contains(want, []byte("$16\r\nval:000000000002\r\n")) {
 		t.Fatalf("unexpected expected replies %q", want)
+	}
+}
+
+// redisBenchCmd renders one request of redis-benchmark's test kind with
+// __rand_int__ replaced by r (12 digits, as redis-benchmark does).
+func redisBenchCmd(b []byte, kind string, r func() int) []byte {
+	ri := func() string { return fmt.Sprintf("%012d", r()) }
+	var args []string
+	switch kind {
+	case "set":
+		args = []string{"SET", "key:" + ri(), "xxx"}
+	case "get":
+		args = []string{"GET", "key:" + ri()}
+	case "incr":
+		args = []string{"INCR", "counter:" + ri()}
+	case "sadd":
+		args = []string{"SADD", "myset", "element:" + ri()}
+	case "hset":
+		args = []string{"HSET", "myhash", "element:" + ri(), "xxx"}
+	case "spop":
+		args = []string{"SPOP", "myset"}
+	case "zadd":
+		args = []string{"ZADD", "myzset", fmt.Sprint(r()), "element:" + ri()}
+	case "zpopmin":
+		args = []string{"ZPOPMIN", "myzset"}
+	case "mset":
+		args = []string{"MSET"}
+		for i := 0; i < 10; i++ {
+			args = append(args, "key:"+ri(), "xxx")
+		}
+	default:
+		panic(kind)
+	}
+	b = fmt.Appendf(b, "*%d\r\n", len(args))
+	for _, a := range args {
+		b = fmt.Appendf(b, "$%d\r\n%s\r\n", len(a), a)
+	}
+	return b
+}
+
+// BenchmarkRedisBench runs redis-benchmark's tests the way `-P 16 -r
+// 100000` sends them (batches of 16 requests on random keys/members out of
+// 100000) through the parser, dispatcher and handlers, with no socket.
+// The dataset is populated first so lookups miss the CPU caches as they
+// do in a real run. 256 different batches are cycled. ns/cmd is per
+// request; allocs/op is per batch of 16. The spop and zpopmin batches
+// alternate each pop with an add of a random member (sadd, zadd), so the
+// collection keeps its size however long the benchmark runs.
+func BenchmarkRedisBench(b *testing.B) {
+	const space, perBatch, batches = 100000, 16, 256
+	for _, kind := range []string{"set", "get", "incr", "sadd", "hset", "spop", "zadd", "zpopmin", "mset"} {
+		b.Run(kind, func(b *testing.B) {
+			s := New(defaultTestConfig(), commands.NewTable(), nil)
+			c := benchConn(s)
+			src := bytes.NewReader(nil)
+			rnd := rand.New(rand.NewPCG(1, 2))
+			r := func() int { return rnd.IntN(space) }
+			// Populate what the test touches: every key, member or field
+			// of the space once.
+			fill := map[string]string{"get": "set", "mset": "set", "spop": "sadd", "zpopmin": "zadd"}[kind]
+			if fill == "" {
+				fill = kind
+			}
+			seq := 0
+			next := func() int { seq++; return (seq - 1) % space }
+
+			for i := 0; i < space/perBatch+1; i++ {
+				var req []byte
+				for j := 0; j < perBatch; j++ {
+					req = redisBenchCmd(req, fill, next)
+				}
+				runBatch(b, c, src, req)
+				c.w.Reset()
+			}
+			reqs := make([][]byte, batches)
+			for i := range reqs {
+				for j := 0; j < perBatch; j++ {
+					k := kind
+					if j%2 == 1 && (kind == "spop" || kind == "zpopmin") {
+						// Pops alternate with adds of random members
+						// so the collection keeps its size.
+						k = map[string]string{"spop": "sadd", "zpopmin": "zadd"}[kind]
+					}
+					reqs[i] = redisBenchCmd(reqs[i], k, r)
+				}
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			i := 0
+			for b.Loop() {
+				runBatch(b, c, src, reqs[i%batches])
+				c.w.Reset()
+				i++
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/perBatch, "ns/cmd")
+		})
 	}
 }

@@ -37,11 +37,8 @@ type conn struct {
 	waitSeq uint64
 	waitLog commandLog
 	// specCache holds the last few command names looked up (see lookup).
-	specCache [4]struct {
-		name []byte
-		spec *command.Spec
-	}
-	specNext int
+	specCache [4]specCacheEntry
+	specNext  int
 	// cmdStart is when the command being dispatched started (timing for
 	// commandstats and the slowlog); owned by the dispatcher under mu.
 	cmdStart int64 // nanotime()

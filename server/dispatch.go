@@ -1,8 +1,10 @@
 package server
 
 import (
-	"github.com/aikv/aikv/server/acl"
+	"encoding/binary"
 	"time"
+
+	"github.com/aikv/aikv/server/acl"
 
 	"github.com/aikv/aikv/server/command"
 )
@@ -137,7 +139,10 @@ func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) *command.S
 		s.reject(c, spec, command.ArgCountError(spec.Name))
 		return nil
 	}
-	run, ok := s.table.Resolve(spec, args)
+	run, ok := spec, true
+	if len(spec.Subcommands) != 0 {
+		run, ok = s.table.Resolve(spec, args)
+	}
 	if !ok {
 		spec.Stats.RejectedCalls++
 		s.reject(c, spec, command.UnknownSubcommand(spec.Name, args[1]))
@@ -191,7 +196,11 @@ func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) *command.S
 		s.reject(c, run, "ERR Replica can't interact with the keyspace")
 		return nil
 	}
-	if s.rejectOOM(run) {
+	// rejectOOM's own first test, inline: without maxmemory nothing is
+	// refused.
+	if s.cfg.MaxMemory == 0 {
+		s.oomAtStart = false
+	} else if s.rejectOOM(run) {
 		run.Stats.RejectedCalls++
 		s.reject(c, run, command.ErrOOM)
 		return nil
@@ -202,7 +211,9 @@ func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) *command.S
 		s.trackingLimitLocked(c)
 	}
 	// PING too, as in Redis (so a health check notices the disk error).
-	if msg := s.misconf(); msg != "" && (run.Flags.Has(command.Write) || s.execWrites(c, run) || run.Name == "ping") {
+	if !s.mayMisconf() {
+		// The common case, checked inline: no save or log error to report.
+	} else if msg := s.misconf(); msg != "" && (run.Flags.Has(command.Write) || s.execWrites(c, run) || run.Name == "ping") {
 		run.Stats.RejectedCalls++
 		s.reject(c, run, msg)
 		return nil
@@ -227,7 +238,9 @@ func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) *command.S
 	s.current = c
 	s.beforeHandlerLocked(run)
 	run.Handler(ctx)
-	s.afterHandlerLocked(&c.client, run, args, c.w.Errors != errsBefore)
+	if s.tracking.flushing || c.client.Tracking.On {
+		s.afterHandlerLocked(&c.client, run, args, c.w.Errors != errsBefore)
+	}
 	if len(s.tracking.pendingSelf) > 0 {
 		s.trackingPendingLocked(c)
 	}
@@ -235,7 +248,7 @@ func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) *command.S
 	end := nanotime()
 	dur := time.Duration(end - start)
 	c.cmdStart = end
-	if c.client.Block == nil {
+	if c.client.Block == nil && s.persist.log != nil { // collectEffects' first test
 		s.collectEffects(ctx, run, args, db, dirty)
 	}
 	run.Stats.Calls++
@@ -244,8 +257,8 @@ func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) *command.S
 		run.Stats.FailedCalls++
 	}
 	s.stats.commands++
-	if !run.Flags.Has(command.SkipSlowlog) {
-		s.slowlog.maybeAdd(s.cfg.SlowlogLogSlowerThan, s.cfg.SlowlogMaxLen, c, args, dur)
+	if th := s.cfg.SlowlogLogSlowerThan; th >= 0 && dur.Microseconds() >= th && !run.Flags.Has(command.SkipSlowlog) {
+		s.slowlog.maybeAdd(th, s.cfg.SlowlogMaxLen, c, args, dur)
 	}
 	if s.latencyThreshold > 0 && dur.Milliseconds() >= s.latencyThreshold {
 		s.recordLatencyLocked(run, time.Now().Add(-dur), dur)
@@ -261,6 +274,13 @@ func (s *Server) dispatch(c *conn, spec *command.Spec, args [][]byte) *command.S
 	return run
 }
 
+// mayMisconf reports whether misconf could return an error: a background
+// save has failed or the log could not be written. It is misconf's
+// first test, cheap enough to inline on every command. Caller holds s.mu.
+func (s *Server) mayMisconf() bool {
+	return s.save.lastBGStatus != nil || s.persist.writeErr != nil
+}
+
 // execWrites reports whether run is an EXEC whose queue holds a write:
 // such an EXEC counts as a write (MISCONF, CLIENT PAUSE WRITE), as in
 // Redis. Caller holds s.mu.
@@ -268,13 +288,38 @@ func (s *Server) execWrites(c *conn, run *command.Spec) bool {
 	return c.client.InMulti && run.Name == "exec" && c.tx.flags&command.Write != 0
 }
 
+// specCacheEntry is one name of conn.specCache: key packs the first 8
+// bytes of the name as sent, n is its length (the full name is kept in
+// name only when it is longer than 8 bytes).
+type specCacheEntry struct {
+	key  uint64
+	n    int
+	name []byte
+	spec *command.Spec
+}
+
+// nameKey packs the first 8 bytes of name (zero-padded) into an integer:
+// with the length it identifies a name of up to 8 bytes.
+func nameKey(name []byte) uint64 {
+	if len(name) >= 8 {
+		return binary.LittleEndian.Uint64(name)
+	}
+	var k uint64
+	for i := len(name) - 1; i >= 0; i-- {
+		k = k<<8 | uint64(name[i])
+	}
+	return k
+}
+
 // lookup resolves a command name through a small per-connection cache of
 // the last few names: pipelines repeat a handful of commands, and
-// comparing a few bytes is cheaper than lower-casing and hashing the name.
+// comparing one integer (names of up to 8 bytes) is cheaper than
+// lower-casing and hashing the name.
 func (c *conn) lookup(t *command.Table, name []byte) *command.Spec {
+	k := nameKey(name)
 	for i := range c.specCache {
 		e := &c.specCache[i]
-		if e.spec != nil && string(name) == string(e.name) {
+		if e.key == k && e.n == len(name) && e.spec != nil && (len(name) <= 8 || string(name) == string(e.name)) {
 			return e.spec
 		}
 	}
@@ -282,8 +327,11 @@ func (c *conn) lookup(t *command.Table, name []byte) *command.Spec {
 	if spec != nil && len(name) <= 32 {
 		e := &c.specCache[c.specNext%len(c.specCache)]
 		c.specNext++
-		e.name = append(e.name[:0], name...)
-		e.spec = spec
+		e.key, e.n, e.spec = k, len(name), spec
+		e.name = e.name[:0]
+		if len(name) > 8 {
+			e.name = append(e.name, name...)
+		}
 	}
 	return spec
 }

@@ -124,6 +124,40 @@ func (d *Dict[V]) GetPtr(key string) *V {
 	return nil
 }
 
+// GetPtrHash is GetPtr that also returns key's hash, so that a caller
+// that finds nothing can insert with InsertNew without hashing and
+// searching again.
+func (d *Dict[V]) GetPtrHash(key string) (*V, uint64) {
+	if d.rehashing() {
+		d.rehash(1)
+	}
+	h := d.hash(key)
+	if d.Len() == 0 {
+		return nil, h
+	}
+	for t := 0; t < 2; t++ {
+		tab := d.ht[t]
+		for e := tab[h&uint64(len(tab)-1)]; e != nil; e = e.next {
+			if e.hash == h && e.key == key {
+				return &e.val, h
+			}
+		}
+		if !d.rehashing() {
+			break
+		}
+	}
+	return nil, h
+}
+
+// InsertNew adds key, which must be absent, with its hash h (from Hash or
+// GetPtrHash). It skips the search Set makes for an existing key.
+func (d *Dict[V]) InsertNew(key string, h uint64, v V) {
+	if d.rehashing() {
+		d.rehash(1)
+	}
+	d.insert(key, h, v)
+}
+
 // Set inserts or replaces; reports whether the key was new.
 func (d *Dict[V]) Set(key string, v V) (added bool) {
 	return d.SetHashed(key, d.hash(key), v)
@@ -165,6 +199,13 @@ func (d *Dict[V]) SetHashed(key string, h uint64, v V) (added bool) {
 			break
 		}
 	}
+	d.insert(key, h, v)
+	return true
+}
+
+// insert links a new entry for key, which is absent, growing the table
+// first if needed.
+func (d *Dict[V]) insert(key string, h uint64, v V) {
 	// Grow at load factor 1 (only when no rehash is already running).
 	if !d.rehashing() && d.used[0] >= len(d.ht[0]) {
 		d.resize(d.used[0] + 1)
@@ -177,7 +218,6 @@ func (d *Dict[V]) SetHashed(key string, h uint64, v V) (added bool) {
 	idx := h & uint64(len(tab)-1)
 	tab[idx] = &entry[V]{key: key, val: v, next: tab[idx], hash: h}
 	d.used[t]++
-	return true
 }
 
 // Delete removes key and returns its previous value.
@@ -422,17 +462,54 @@ func (d *Dict[V]) randomEntry(rnd *rand.Rand) *entry[V] {
 // than n entries, and entries may repeat. Entries are collected before fn is
 // called, so fn may mutate d (e.g. delete expired keys).
 func (d *Dict[V]) Sample(rnd *rand.Rand, n int, fn func(key string, v V)) {
+	buf := d.sample(rnd, n)
+	if buf == nil {
+		return
+	}
+	d.sampleBuf = nil // guard against re-entrant use from fn
+	for _, e := range buf {
+		fn(e.key, e.val)
+	}
+	d.releaseSample(buf)
+}
+
+// RandomFair returns a key drawn uniformly from a sample of up to n
+// entries (Sample's walk): Redis's dictGetFairRandomKey, which evens out
+// the bias Random has for keys in short chains. ok is false if d is
+// empty. It draws the same random numbers as Sample followed by a
+// uniform pick among the sampled keys.
+func (d *Dict[V]) RandomFair(rnd *rand.Rand, n int) (key string, ok bool) {
+	buf := d.sample(rnd, n)
+	if buf == nil {
+		return "", false
+	}
+	key = buf[rnd.IntN(len(buf))].key
+	d.releaseSample(buf)
+	return key, true
+}
+
+// releaseSample clears a buffer returned by sample and keeps it for the
+// next call.
+func (d *Dict[V]) releaseSample(buf []*entry[V]) {
+	clear(buf)
+	if d.sampleBuf == nil && cap(buf) <= 1024 {
+		d.sampleBuf = buf[:0]
+	}
+}
+
+// sample collects up to n random, mostly distinct entries (see Sample);
+// nil when there is nothing to sample.
+func (d *Dict[V]) sample(rnd *rand.Rand, n int) []*entry[V] {
 	if n > d.Len() {
 		n = d.Len()
 	}
 	if n <= 0 {
-		return
+		return nil
 	}
 	for j := 0; j < n && d.rehashing(); j++ {
 		d.rehash(1)
 	}
 	buf := d.sampleBuf[:0]
-	d.sampleBuf = nil // guard against re-entrant use from fn
 	tables := 1
 	if d.rehashing() {
 		tables = 2
@@ -482,13 +559,7 @@ walk:
 		// fall back to one random pick so a non-empty dict always yields.
 		buf = append(buf, d.randomEntry(rnd))
 	}
-	for _, e := range buf {
-		fn(e.key, e.val)
-	}
-	clear(buf)
-	if d.sampleBuf == nil && cap(buf) <= 1024 {
-		d.sampleBuf = buf[:0]
-	}
+	return buf
 }
 
 // Range iterates all entries (no mutation allowed during it); stops when fn

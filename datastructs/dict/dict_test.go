@@ -624,3 +624,79 @@ func TestSetHashedAndTouch(t *testing.T) {
 		}
 	}
 }
+
+// TestGetPtrHashInsertNew checks the search-once update path against a
+// map, across growth, shrinking and rehashing: GetPtrHash finds what Set
+// stored and returns the key's hash, and InsertNew with that hash stores
+// a key that Get then finds.
+func TestGetPtrHashInsertNew(t *testing.T) {
+	d := New[int](0)
+	ref := map[string]int{}
+	rnd := rand.New(rand.NewPCG(7, 8))
+	for i := 0; i < 20000; i++ {
+		k := "k" + strconv.Itoa(rnd.IntN(3000))
+		if rnd.IntN(4) == 0 {
+			d.Delete(k)
+			delete(ref, k)
+			continue
+		}
+		p, h := d.GetPtrHash(k)
+		if h != d.Hash(k) {
+			t.Fatalf("GetPtrHash(%q) hash %x, Hash %x", k, h, d.Hash(k))
+		}
+		want, ok := ref[k]
+		if (p != nil) != ok || (ok && *p != want) {
+			t.Fatalf("GetPtrHash(%q) = %v, want %d present=%v", k, p, want, ok)
+		}
+		if p != nil {
+			*p = i
+		} else {
+			d.InsertNew(k, h, i)
+		}
+		ref[k] = i
+		if i%997 == 0 {
+			checkInvariants(t, d)
+		}
+	}
+	checkInvariants(t, d)
+	if d.Len() != len(ref) {
+		t.Fatalf("Len %d, want %d", d.Len(), len(ref))
+	}
+	for k, v := range ref {
+		if got, ok := d.Get(k); !ok || got != v {
+			t.Fatalf("Get(%q) = %d, %v; want %d", k, got, ok, v)
+		}
+	}
+}
+
+// TestRandomFairIsSampleThenPick checks that RandomFair draws the same
+// key as Sample followed by a uniform pick among the sampled keys, given
+// the same random source: SPOP and SRANDMEMBER keep Redis's
+// dictGetFairRandomKey distribution.
+func TestRandomFairIsSampleThenPick(t *testing.T) {
+	d := New[struct{}](0)
+	if _, ok := d.RandomFair(rand.New(rand.NewPCG(1, 1)), 15); ok {
+		t.Fatal("RandomFair on an empty dict reported a key")
+	}
+	for i := 0; i < 5000; i++ {
+		d.Set("m"+strconv.Itoa(i), struct{}{})
+		if i%7 == 0 {
+			d.Delete("m" + strconv.Itoa(i/2))
+		}
+		if i%50 != 0 || d.Len() == 0 {
+			continue
+		}
+		// Both walks must see the same table: a rehash step taken by the
+		// first would move entries under the second.
+		for d.RehashStep(100) {
+		}
+		r1, r2 := rand.New(rand.NewPCG(uint64(i), 9)), rand.New(rand.NewPCG(uint64(i), 9))
+		got, ok := d.RandomFair(r1, 15)
+		var keys []string
+		d.Sample(r2, 15, func(k string, _ struct{}) { keys = append(keys, k) })
+		want := keys[r2.IntN(len(keys))]
+		if !ok || got != want {
+			t.Fatalf("after %d inserts: RandomFair = %q, %v; Sample then pick = %q", i+1, got, ok, want)
+		}
+	}
+}

@@ -250,6 +250,23 @@ func (h *Hash) Set(field, value []byte) bool {
 	if h.ht == nil && len(field) <= MaxListpackValue && len(value) <= MaxListpackValue {
 		return h.lpSet(field, bstr(value))
 	}
+	if h.ht != nil {
+		// One search; the value is copied only when it is stored.
+		t := h.ht
+		p, hv := t.d.GetPtrHash(bstr(field))
+		if p != nil {
+			if *p != bstr(value) { // an equal value stays as it is
+				v := string(value)
+				t.bytes += strSize(v) - strSize(*p)
+				*p = v
+			}
+			return false
+		}
+		v := string(value)
+		t.bytes += datastructs.AllocSize(len(field)) + strSize(v)
+		t.d.InsertNew(string(field), hv, v)
+		return true
+	}
 	return h.SetString(field, string(value))
 }
 
@@ -262,13 +279,14 @@ func (h *Hash) SetString(field []byte, value string) bool {
 		return h.lpSet(field, value)
 	}
 	t := h.ht
-	if p := t.d.GetPtr(bstr(field)); p != nil {
+	p, hv := t.d.GetPtrHash(bstr(field))
+	if p != nil {
 		t.bytes += strSize(value) - strSize(*p)
 		*p = value
 		return false
 	}
 	t.bytes += datastructs.AllocSize(len(field)) + strSize(value)
-	t.d.Set(string(field), value)
+	t.d.InsertNew(string(field), hv, value)
 	return true
 }
 

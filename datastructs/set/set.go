@@ -103,10 +103,12 @@ func (s *Set) Add(m []byte) bool {
 		}
 		s.convert()
 	}
-	if s.d.GetPtr(bstr(m)) != nil {
+	// One search: the hash it computed inserts a new member.
+	p, h := s.d.GetPtrHash(bstr(m))
+	if p != nil {
 		return false
 	}
-	s.d.Set(string(m), struct{}{})
+	s.d.InsertNew(string(m), h, struct{}{})
 	s.bytes += datastructs.AllocSize(len(m))
 	return true
 }
@@ -220,19 +222,8 @@ const fairSample = 15
 
 // fairRandom is Redis's dictGetFairRandomKey.
 func fairRandom(d *dict.Dict[struct{}], rnd *rand.Rand) string {
-	var buf [fairSample]string
-	n := 0
-	d.Sample(rnd, fairSample, func(k string, _ struct{}) {
-		if n < fairSample {
-			buf[n] = k
-			n++
-		}
-	})
-	if n == 0 {
-		k, _, _ := d.Random(rnd)
-		return k
-	}
-	return buf[rnd.IntN(n)]
+	k, _ := d.RandomFair(rnd, fairSample)
+	return k
 }
 
 // Pop removes and returns a random member; s must not be empty.

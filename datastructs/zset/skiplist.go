@@ -184,7 +184,8 @@ func (sl *skiplist) delete(score float64, member string) bool {
 // updateScore moves member from oldScore to newScore, like Redis's
 // zslUpdateScore: when the node stays between its neighbours it is changed
 // in place (one search, no allocation); otherwise it is removed and
-// inserted again. The member must be present.
+// inserted again. The member must be present; it is only compared, never
+// stored, so it may alias a buffer the caller reuses.
 func (sl *skiplist) updateScore(oldScore float64, member string, newScore float64) {
 	var update [maxLevel]*node
 	x := sl.header
@@ -205,7 +206,8 @@ func (sl *skiplist) updateScore(oldScore float64, member string, newScore float6
 		return
 	}
 	sl.deleteNode(x, &update)
-	sl.insert(newScore, member)
+	// The node's own string: member may alias a caller's buffer.
+	sl.insert(newScore, x.member)
 }
 
 // rank returns the 1-based rank of the element, 0 if absent.

@@ -208,6 +208,19 @@ func (z *ZSet) Score(member string) (float64, bool) {
 // copies member; a skiplist stores it as given: the caller passes a
 // string it owns.
 func (z *ZSet) Set(member string, score float64) (added bool) {
+	return z.set(member, score, false)
+}
+
+// SetBytes is Set for a member in a buffer the caller reuses (a command's
+// argument): the bytes are copied only when the member is new, so updating
+// the score of an existing member allocates nothing.
+func (z *ZSet) SetBytes(member []byte, score float64) (added bool) {
+	return z.set(unsafe.String(unsafe.SliceData(member), len(member)), score, true)
+}
+
+// set is Set; with clone, member aliases the caller's buffer and is copied
+// before it is stored.
+func (z *ZSet) set(member string, score float64, clone bool) (added bool) {
 	if z.sk == nil {
 		start, end, old := z.lpFind(member)
 		if start < 0 && (len(member) > MaxListpackValue || lpCount(z.lp)+1 > MaxListpackEntries || lpCount(z.lp)+1 >= 1<<31) { // the count header is 32 bits
@@ -220,22 +233,27 @@ func (z *ZSet) Set(member string, score float64) (added bool) {
 			if start >= 0 && old == score {
 				return false
 			}
-			z.lpSet(start, end, member, score)
+			z.lpSet(start, end, member, score) // copies member's bytes
 			return start < 0
 		}
 	}
 	e := z.sk
-	old, exists := e.dict.Get(member)
-	if exists {
+	// One search of the table: the pointer updates an existing member,
+	// the hash inserts a new one.
+	p, h := e.dict.GetPtrHash(member)
+	if p != nil {
 		// Like Redis, -0 and 0 compare equal: no update.
-		if old != score {
+		if old := *p; old != score {
 			e.zsl.updateScore(old, member, score)
-			*e.dict.GetPtr(member) = score
+			*p = score
 		}
 		return false
 	}
+	if clone {
+		member = strings.Clone(member)
+	}
 	e.zsl.insert(score, member)
-	e.dict.Set(member, score)
+	e.dict.InsertNew(member, h, score)
 	e.bytes += datastructs.AllocSize(len(member))
 	return true
 }

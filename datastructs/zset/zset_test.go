@@ -300,3 +300,40 @@ func TestFromMembers(t *testing.T) {
 		}
 	}
 }
+
+// TestSetBytesDoesNotKeepTheBuffer checks that SetBytes copies a new
+// member and that an update which moves a node keeps the stored member,
+// in both encodings: the caller's buffer is overwritten after each call.
+func TestSetBytesDoesNotKeepTheBuffer(t *testing.T) {
+	for _, n := range []int{10, 500} { // listpack, then skiplist
+		z := New()
+		buf := make([]byte, 0, 32)
+		for i := 0; i < n; i++ {
+			buf = fmt.Appendf(buf[:0], "m%04d", i)
+			if !z.SetBytes(buf, float64(i)) {
+				t.Fatalf("SetBytes(%s) not added", buf)
+			}
+			copy(buf, "XXXXX")
+		}
+		// Move every member to the other end of the order.
+		for i := 0; i < n; i++ {
+			buf = fmt.Appendf(buf[:0], "m%04d", i)
+			if z.SetBytes(buf, float64(-i)) {
+				t.Fatalf("SetBytes(%s) added an existing member", buf)
+			}
+			copy(buf, "XXXXX")
+		}
+		if z.Len() != n {
+			t.Fatalf("Len %d, want %d", z.Len(), n)
+		}
+		for i := 0; i < n; i++ {
+			m, s := z.At(i)
+			if want := fmt.Sprintf("m%04d", n-1-i); m != want || s != float64(-(n-1-i)) {
+				t.Fatalf("%d members: At(%d) = %q %v, want %q %v", n, i, m, s, want, float64(-(n - 1 - i)))
+			}
+			if got, ok := z.Score(m); !ok || got != s {
+				t.Fatalf("Score(%q) = %v %v, want %v", m, got, ok, s)
+			}
+		}
+	}
+}

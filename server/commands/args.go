@@ -67,6 +67,9 @@ func intArg(c *command.Context, b []byte) (int64, bool) {
 // "inf", "+inf", "-inf" (case-insensitive), rejects NaN, empty strings and
 // surrounding spaces.
 func parseFloat(b []byte) (float64, bool) {
+	if f, ok := parseSmallIntFloat(b); ok {
+		return f, true
+	}
 	if len(b) == 0 || isSpaceByte(b[0]) || isSpaceByte(b[len(b)-1]) {
 		return 0, false
 	}
@@ -88,6 +91,32 @@ func parseFloat(b []byte) (float64, bool) {
 	// underscores (strtod stops there and fails). Reject them.
 	if strings.ContainsAny(s, "_xXpP") {
 		return 0, false
+	}
+	return f, true
+}
+
+// parseSmallIntFloat is parseFloat's fast path for an optional '-' and
+// 1 to 15 decimal digits (scores are often integers): such a number is
+// exact in a float64, so it equals what strconv.ParseFloat (and strtod)
+// return, "-0" included. ok is false for anything else.
+func parseSmallIntFloat(b []byte) (float64, bool) {
+	d := b
+	if len(d) > 0 && d[0] == '-' {
+		d = d[1:]
+	}
+	if len(d) == 0 || len(d) > 15 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range d {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	f := float64(n)
+	if len(d) != len(b) {
+		f = -f
 	}
 	return f, true
 }

@@ -204,7 +204,11 @@ func spop(c *command.Context) {
 	m := s.Pop(c.KS.Rand())
 	removedFrom(c, c.Args[1], command.NotifySet, "spop", s.Len() == 0)
 	// Random: logged as the SREM it amounts to, as Redis does.
-	c.PropagateStrings("SREM", string(c.Args[1]), m)
+	if c.Effects.Logging {
+		c.PropagateStrings("SREM", string(c.Args[1]), m)
+	} else {
+		c.Propagate() // nothing is logged: skip building the effect
+	}
 	c.W.BulkString(m)
 }
 

@@ -346,7 +346,7 @@ func zaddGeneric(c *command.Context, flags int) {
 				}
 				processed++
 				if score != cur {
-					z.Set(string(member), score)
+					z.SetBytes(member, score)
 					updated++
 				}
 				continue
@@ -354,7 +354,7 @@ func zaddGeneric(c *command.Context, flags int) {
 			if xx {
 				continue
 			}
-			z.Set(string(member), score)
+			z.SetBytes(member, score)
 			added++
 			processed++
 		}
@@ -828,7 +828,11 @@ func zremrange(c *command.Context, bounds func(z *zset.ZSet) (int, int)) {
 
 // popN removes up to count elements from the low (max=false) or high end
 // and returns them; it deletes the key when the set empties.
-func popN(c *command.Context, key []byte, z *zset.ZSet, count int64, fromMax bool) (members []string, scores []float64) {
+//
+// The popped elements are appended to members and scores (a caller may
+// pass small arrays of its own, so popping one element allocates
+// nothing).
+func popN(c *command.Context, key []byte, z *zset.ZSet, count int64, fromMax bool, members []string, scores []float64) ([]string, []float64) {
 	n := int(min(count, int64(z.Len())))
 	for i := 0; i < n; i++ {
 		idx := 0
@@ -884,7 +888,9 @@ func zpopGeneric(c *command.Context, fromMax bool) {
 		c.W.Array(0)
 		return
 	}
-	ms, ss := popN(c, key, z, count, fromMax)
+	var mbuf [1]string
+	var sbuf [1]float64
+	ms, ss := popN(c, key, z, count, fromMax, mbuf[:0], sbuf[:0])
 	// RESP3 nests [member, score] pairs only when a count was given.
 	nested := hasCount && c.W.Proto() == 3
 	if nested {
@@ -955,7 +961,7 @@ func mpopFirst(c *command.Context, keys [][]byte, fromMax bool, count int64) (po
 		if !found {
 			continue
 		}
-		ms, ss := popN(c, key, z, count, fromMax)
+		ms, ss := popN(c, key, z, count, fromMax, nil, nil)
 		c.Propagate([]byte(popName(fromMax)), key, strconv.AppendInt(nil, count, 10))
 		c.W.Array(2)
 		c.W.Bulk(key)
@@ -1023,7 +1029,7 @@ func bzpopGeneric(c *command.Context, fromMax bool) {
 		if !found {
 			continue
 		}
-		ms, ss := popN(c, key, z, 1, fromMax)
+		ms, ss := popN(c, key, z, 1, fromMax, nil, nil)
 		// Logged as the non-blocking pop it performed, as Redis does.
 		c.Propagate([]byte(popName(fromMax)), key)
 		c.W.Array(3)

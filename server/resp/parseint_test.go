@@ -16,3 +16,32 @@ func TestParseIntMatchesRedis(t *testing.T) {
 		}
 	}
 }
+
+// TestSmallLenAgreesWithParseInt checks the count-line fast path against
+// the general one (indexCR, then parseInt): whenever smallLen accepts a
+// line, the general parse finds the same "\r" and the same number.
+func TestSmallLenAgreesWithParseInt(t *testing.T) {
+	lines := []string{
+		"*0\r\n", "*1\r\n", "*3\r\n", "$14\r\n", "$0\r\n", "$00\r\n", "$01\r\n",
+		"$-1\r\n", "$+1\r\n", "$ 1\r\n", "$1 \r\n", "$123456789\r\n", "$1234567890\r\n",
+		"$99999999999999999999\r\n", "$12\r", "$12", "$", "$\r\n", "$1a\r\n", "$1\n",
+		"*2\r\n$3\r\nGET\r\n", "$999999999\r\nx", "$0\r\n\r\n", "$12\r\nabcdefghijkl\r\n", "$05\r\nabcde\r\n", "*10\r\n$3\r\n",
+	}
+	for _, line := range lines {
+		b := []byte(line)
+		n, cr := smallLen(b, 0)
+		if cr < 0 {
+			continue
+		}
+		gcr := indexCR(b)
+		gn, ok := parseInt(b[1:gcr])
+		if gcr != cr || !ok || gn != n || cr+1 >= len(b) {
+			t.Errorf("%q: smallLen = %d at %d; general = %d (ok %v) at %d", line, n, cr, gn, ok, gcr)
+		}
+	}
+	for _, line := range []string{"$00\r\n", "$-1\r\n", "$1234567890\r\n", "$12\r", "$\r\n"} {
+		if _, cr := smallLen([]byte(line), 0); cr >= 0 {
+			t.Errorf("%q: smallLen accepted it", line)
+		}
+	}
+}

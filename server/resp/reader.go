@@ -143,16 +143,22 @@ func indexCR(b []byte) int {
 // the bytes consumed, or 0 (and sets rd.need) when incomplete.
 func (rd *Reader) parseMultibulk(args [][]byte) ([][]byte, int, error) {
 	b := rd.buf[rd.r:rd.w]
-	cr := indexCR(b)
-	if cr < 0 || cr+1 >= len(b) {
-		if len(b) > maxInline {
-			return nil, 0, &ProtocolError{"too big mbulk count string"}
+	count, cr := smallLen(b, 0)
+	if cr < 0 {
+		cr = indexCR(b)
+		if cr < 0 || cr+1 >= len(b) {
+			if len(b) > maxInline {
+				return nil, 0, &ProtocolError{"too big mbulk count string"}
+			}
+			rd.need = len(b) + 1
+			return nil, 0, nil
 		}
-		rd.need = len(b) + 1
-		return nil, 0, nil
+		var ok bool
+		if count, ok = parseInt(b[1:cr]); !ok || count > 1<<31-1 {
+			return nil, 0, &ProtocolError{"invalid multibulk length"}
+		}
 	}
-	count, ok := parseInt(b[1:cr])
-	if !ok || count > 1<<31-1 || (!rd.Authenticated && count > maxUnauthMultibulk) {
+	if !rd.Authenticated && count > maxUnauthMultibulk {
 		return nil, 0, &ProtocolError{"invalid multibulk length"}
 	}
 	pos := cr + 2
@@ -174,17 +180,23 @@ func (rd *Reader) parseMultibulk(args [][]byte) ([][]byte, int, error) {
 		if b[pos] != '$' {
 			return nil, 0, &ProtocolError{"expected '$', got '" + string(b[pos]) + "'"}
 		}
-		cr := indexCR(b[pos:])
-		if cr < 0 || pos+cr+1 >= len(b) {
-			if len(b)-pos > maxInline {
-				return nil, 0, &ProtocolError{"too big bulk count string"}
+		n, cr := smallLen(b, pos)
+		if cr < 0 {
+			cr = indexCR(b[pos:])
+			if cr < 0 || pos+cr+1 >= len(b) {
+				if len(b)-pos > maxInline {
+					return nil, 0, &ProtocolError{"too big bulk count string"}
+				}
+				rd.need = len(b) + 1
+				return nil, 0, nil
 			}
-			rd.need = len(b) + 1
-			return nil, 0, nil
+			cr += pos
+			var ok bool
+			if n, ok = parseInt(b[pos+1 : cr]); !ok || n < 0 {
+				return nil, 0, &ProtocolError{"invalid bulk length"}
+			}
 		}
-		cr += pos
-		n, ok := parseInt(b[pos+1 : cr])
-		if !ok || n < 0 || n > maxBulk {
+		if n > maxBulk {
 			return nil, 0, &ProtocolError{"invalid bulk length"}
 		}
 		start := cr + 2
@@ -199,6 +211,42 @@ func (rd *Reader) parseMultibulk(args [][]byte) ([][]byte, int, error) {
 		pos = end + 2
 	}
 	return args, pos, nil
+}
+
+// smallLen is the fast path for the count line at b[pos] ("*3\r\n",
+// "$14\r\n"): one to nine digits, no leading zero, then "\r" and at
+// least one more byte. It returns the count and the index of the "\r",
+// or cr = -1 for anything else (longer, malformed or incomplete lines),
+// which the caller parses the general way. For every line it accepts,
+// indexCR and parseInt would give the same result.
+func smallLen(b []byte, pos int) (n int64, cr int) {
+	i := pos + 1
+	// One or two digits, checked without a loop.
+	if i+3 < len(b) {
+		c0, c1 := b[i]-'0', b[i+1]-'0'
+		if c0 <= 9 {
+			if b[i+1] == '\r' {
+				return int64(c0), i + 1
+			}
+			if c1 <= 9 && c0 != 0 && b[i+2] == '\r' {
+				return int64(c0)*10 + int64(c1), i + 2
+			}
+		}
+	}
+	end := min(len(b), i+10)
+	for ; i < end; i++ {
+		c := b[i]
+		if c < '0' || c > '9' {
+			break
+		}
+		n = n*10 + int64(c-'0')
+	}
+	digits := i - pos - 1
+	if i >= end || b[i] != '\r' || digits == 0 || digits > 9 || i+1 >= len(b) ||
+		(digits > 1 && b[pos+1] == '0') {
+		return 0, -1
+	}
+	return n, i
 }
 
 // parseInline parses a telnet-style request line.

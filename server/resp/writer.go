@@ -35,10 +35,37 @@ func (w *Writer) Error(msg string) {
 	w.LastError = msg
 	w.B = redcon.AppendError(w.B, msg)
 }
-func (w *Writer) Int(n int64)         { w.B = redcon.AppendInt(w.B, n) }
-func (w *Writer) Bulk(b []byte)       { w.B = redcon.AppendBulk(w.B, b) }
-func (w *Writer) BulkString(s string) { w.B = redcon.AppendBulkString(w.B, s) }
-func (w *Writer) Array(n int)         { w.B = redcon.AppendArray(w.B, n) }
+
+// appendLine appends prefix, the decimal n and "\r\n": the header of
+// every integer, bulk and aggregate reply. Lengths and counts below 100
+// (nearly all of them) are written without strconv.
+func appendLine(b []byte, prefix byte, n int64) []byte {
+	switch {
+	case n >= 0 && n < 10:
+		return append(b, prefix, byte('0'+n), '\r', '\n')
+	case n >= 10 && n < 100:
+		return append(b, prefix, byte('0'+n/10), byte('0'+n%10), '\r', '\n')
+	}
+	b = append(b, prefix)
+	b = strconv.AppendInt(b, n, 10)
+	return append(b, '\r', '\n')
+}
+
+func (w *Writer) Int(n int64) { w.B = appendLine(w.B, ':', n) }
+
+func (w *Writer) Bulk(b []byte) {
+	w.B = appendLine(w.B, '$', int64(len(b)))
+	w.B = append(w.B, b...)
+	w.B = append(w.B, '\r', '\n')
+}
+
+func (w *Writer) BulkString(s string) {
+	w.B = appendLine(w.B, '$', int64(len(s)))
+	w.B = append(w.B, s...)
+	w.B = append(w.B, '\r', '\n')
+}
+
+func (w *Writer) Array(n int) { w.B = appendLine(w.B, '*', int64(n)) }
 
 func (w *Writer) Null() {
 	if w.Protocol == 3 {
@@ -56,11 +83,7 @@ func (w *Writer) NullArray() {
 	w.B = append(w.B, "*-1\r\n"...)
 }
 
-func (w *Writer) aggregate(prefix byte, n int) {
-	w.B = append(w.B, prefix)
-	w.B = strconv.AppendInt(w.B, int64(n), 10)
-	w.B = append(w.B, '\r', '\n')
-}
+func (w *Writer) aggregate(prefix byte, n int) { w.B = appendLine(w.B, prefix, int64(n)) }
 
 func (w *Writer) Map(n int) {
 	if w.Protocol == 3 {
@@ -97,6 +120,14 @@ func AppendDouble(b []byte, f float64) []byte {
 	case math.IsNaN(f):
 		return append(b, "nan"...)
 	}
+	// Whole numbers below 2^53 (scores are often integers) print as the
+	// integer under %.17g: no exponent below 1e17, no fraction digits.
+	if f == math.Trunc(f) && f > -(1<<53) && f < 1<<53 {
+		if f == 0 && math.Signbit(f) {
+			return append(b, "-0"...)
+		}
+		return strconv.AppendInt(b, int64(f), 10)
+	}
 	return strconv.AppendFloat(b, f, 'g', 17, 64)
 }
 
@@ -108,7 +139,7 @@ func (w *Writer) Double(f float64) {
 		return
 	}
 	var tmp [32]byte
-	w.B = redcon.AppendBulk(w.B, AppendDouble(tmp[:0], f))
+	w.Bulk(AppendDouble(tmp[:0], f))
 }
 
 func (w *Writer) Bool(v bool) {
