@@ -29,7 +29,8 @@ import (
 // first. The file is written to a temporary name, fsynced, renamed and the
 // directory fsynced, so a failed or killed save leaves the previous file
 // intact. With the log on, the snapshot is the log's base (FlagLogBase):
-// BGREWRITEAOF then drops the log records it covers.
+// BGREWRITEAOF then drops the log records it covers. While clients are
+// active the walk is paced to about a tenth of a core (see saveShare).
 
 // saveKind says why a background save runs.
 type saveKind uint8
