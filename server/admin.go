@@ -175,18 +175,12 @@ func (s *Server) feedMonitorsLocked(c *conn, args [][]byte) {
 		if id == c.client.ID {
 			continue
 		}
-		m.out.mu.Lock()
-		wasEmpty := len(m.out.buf) == 0
-		overflow := len(m.out.buf)+len(line) > maxMonitorBacklog
-		if !overflow {
-			m.out.buf = append(m.out.buf, line...)
-		}
-		m.out.mu.Unlock()
+		wake, overflow := m.out.appendPrivate(line, maxMonitorBacklog)
 		if overflow {
 			s.KillClient(&m.client)
 			continue
 		}
-		if wasEmpty {
+		if wake {
 			m.nudge()
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/aikv/aikv/server/command"
@@ -59,6 +60,12 @@ type conn struct {
 	// out is output from other connections (MONITOR, pub/sub,
 	// invalidations) waiting to be written (own mutex).
 	out outbox
+	// iov and wv are scratch segment lists for drainOutbox.
+	iov, wv [][]byte
+	// raw, rawWrite and rawN serve writeNow (set up on first use).
+	raw      syscall.RawConn
+	rawWrite func(fd uintptr) bool
+	rawN     int
 	// subs are the connection's subscriptions (guarded by Server.mu).
 	subs connSubs
 	// congested lists receivers this connection's batch overfilled (set
@@ -163,8 +170,7 @@ func (s *Server) serveConn(nc net.Conn) {
 	c.loop()
 
 	c.out.mu.Lock()
-	c.out.dead = true
-	c.out.buf, c.out.spare = nil, nil
+	c.out.dropLocked()
 	c.out.mu.Unlock()
 	s.mu.Lock()
 	s.discardLocked(c)

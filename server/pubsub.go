@@ -4,7 +4,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aikv/aikv/datastructs/glob"
@@ -15,12 +14,13 @@ import (
 //
 // Subscriptions live in pubsub, guarded by Server.mu. A message for a
 // connection other than the one running the current command is encoded
-// for the receiver's protocol (RESP2 array or RESP3 push frame) and
-// appended to the receiver's outbox under Server.mu; the receiver's
-// goroutine is woken by moving its read deadline to now (nudge) and
-// writes the outbox without holding Server.mu. So no network I/O happens
-// under the lock, and a receiver that does not read only grows its outbox,
-// which client-output-buffer-limit bounds: past the hard limit, or past
+// once per protocol (RESP2 array or RESP3 push frame), copied once into
+// the fan-out arena, and referenced from each receiver's outbox under
+// Server.mu (fanout.go); the receiver's goroutine is woken by moving its
+// read deadline to now (nudge) and writes the outbox without holding
+// Server.mu. So no network I/O happens under the lock, and a receiver
+// that does not read only grows its outbox, which
+// client-output-buffer-limit bounds: past the hard limit, or past
 // the soft limit for longer than soft-seconds, the receiver is
 // disconnected, as Redis does. A message for the current connection goes
 // straight into its reply buffer, in order with its replies.
@@ -33,18 +33,23 @@ type pubsub struct {
 	// patterns lists the subscribed patterns in the order they were
 	// first subscribed, so delivery order is deterministic.
 	patterns []string
-	// While a connection's batch runs (deferWake), receivers whose
-	// outbox went from empty to not are collected in toWake instead of
-	// being nudged at once, and nudged once the batch releases the lock
-	// (unlockBatch). So a pipeline of PUBLISHes reaches each subscriber
-	// as one write, as Redis writes a client's output once per event
-	// loop, and subscribers do not wake to contend for their outbox
-	// while the batch is still filling it.
+	// While a connection's batch runs (deferWake), output for other
+	// connections is staged (outbox.stage, listed in staged) and handed
+	// to their outboxes when the batch releases the lock (unlockBatch),
+	// one outbox lock per receiver per batch; receivers whose outbox
+	// went from idle to not are collected in toWake and nudged then.
+	// So a pipeline of PUBLISHes reaches each subscriber as one write,
+	// as Redis writes a client's output once per event loop, and
+	// subscribers do not wake to contend for their outbox while the
+	// batch is still filling it.
 	deferWake bool
+	staged    []*conn
 	toWake    []*conn
 	// scratch holds the frame being delivered, per protocol (RESP2,
 	// RESP3), reused from message to message.
 	scratch [2][]byte
+	// arena is the current fan-out chunk (see shareLocked).
+	arena []byte
 }
 
 func (p *pubsub) init() {
@@ -175,17 +180,22 @@ func (s *Server) Publish(kind command.PubSubKind, channel, message []byte) int {
 }
 
 // deliverLocked pushes one message to each of subs and returns how many
-// there were. The frames are encoded into s.pubsub.scratch, which
-// pushLocked does not retain. Caller holds s.mu.
+// there were. The frame is encoded at most once per protocol and copied
+// once into the fan-out arena, whose bytes every receiver's output then
+// references (see fanout.go). Caller holds s.mu.
 func (s *Server) deliverLocked(subs []*conn, kind string, pattern, channel, message []byte) int {
-	var encoded [2]bool // RESP2, RESP3
+	var shared [2][]byte // RESP2, RESP3
 	for _, m := range subs {
 		p := protoIndex(m)
-		if !encoded[p] {
-			encoded[p] = true
+		if shared[p] == nil {
 			s.pubsub.scratch[p] = appendPubSubMessage(s.pubsub.scratch[p][:0], p == 1, kind, pattern, channel, message)
+			shared[p] = s.shareLocked(s.pubsub.scratch[p])
 		}
-		s.pushLocked(m, s.pubsub.scratch[p])
+		if m == s.current {
+			m.w.B = append(m.w.B, shared[p]...)
+			continue
+		}
+		s.stageLocked(m, shared[p])
 	}
 	// A rare huge message must not pin its buffer.
 	for p := range s.pubsub.scratch {
@@ -259,81 +269,32 @@ func (s *Server) PubSubNumSub(kind command.PubSubKind, channel []byte) int {
 func (s *Server) PubSubNumPat() int { return len(s.pubsub.subs[command.SubPattern]) }
 
 // pushLocked delivers an encoded frame to m: straight into its reply
-// buffer when m is running the current command, else through its outbox,
-// enforcing client-output-buffer-limit. Caller holds s.mu; frame is not
-// retained.
+// buffer when m is running the current command, else through its outbox
+// (stageLocked). Caller holds s.mu; frame is not retained.
 func (s *Server) pushLocked(m *conn, frame []byte) {
 	if m == s.current {
 		m.w.B = append(m.w.B, frame...)
 		return
 	}
-	limit := s.outLimits.parsed[0]
-	if m.client.PubSub {
-		limit = s.outLimits.parsed[1] // Redis's getClientType: pubsub class
-	}
-	var now time.Time
-	o := &m.out
-	o.mu.Lock()
-	if o.dead {
-		o.mu.Unlock()
-		return
-	}
-	wasEmpty := len(o.buf) == 0
-	o.buf = append(o.buf, frame...)
-	size := int64(len(o.buf) + o.inflight)
-	over := false
-	switch {
-	case limit.hard > 0 && size >= limit.hard:
-		over = true
-	case limit.soft > 0 && size >= limit.soft:
-		now = time.Now()
-		if o.softSince.IsZero() {
-			o.softSince = now
-		} else if now.Sub(o.softSince) > limit.softTime {
-			over = true
-		}
-	default:
-		o.softSince = time.Time{}
-	}
-	stalled := o.stalled
-	if over {
-		o.dead = true
-		o.buf = nil
-		o.spare = nil
-	}
-	o.mu.Unlock()
-	if over {
-		now = time.Now()
-		s.log.Warn("Client scheduled to be closed ASAP for overcoming of output buffer limits.",
-			"client", m.clientInfo(now), "pending", size, "stalled", stalled)
-		s.KillClient(&m.client)
-		// Unblock a write stuck on a client that does not read.
-		m.nc.SetWriteDeadline(now)
-		return
-	}
-	if size >= congestThreshold && s.current != nil && !o.stalled {
-		cur := s.current
-		if n := len(cur.congested); n == 0 || cur.congested[n-1] != m {
-			cur.congested = append(cur.congested, m)
-		}
-	}
-	if wasEmpty {
-		if s.pubsub.deferWake {
-			s.pubsub.toWake = append(s.pubsub.toWake, m)
-		} else {
-			m.nudge()
-		}
-	}
+	s.stageLocked(m, s.shareLocked(frame))
 }
 
-// beginBatchWakesLocked starts deferring receiver wake-ups (see
-// pubsub.deferWake). Caller holds s.mu.
+// beginBatchWakesLocked starts deferring receiver wake-ups and outbox
+// hand-over (see pubsub.deferWake). Caller holds s.mu.
 func (s *Server) beginBatchWakesLocked() { s.pubsub.deferWake = true }
 
-// endBatchWakesLocked stops deferring wake-ups and hands the receivers
-// collected so far to c, which nudges them (wakeDeferred) once it has
-// released s.mu. Caller holds s.mu.
+// endBatchWakesLocked hands every receiver's staged output to its outbox,
+// stops deferring, and gives the receivers to wake to c, which nudges
+// them (wakeDeferred) once it has released s.mu. Caller holds s.mu.
 func (s *Server) endBatchWakesLocked(c *conn) {
+	for i, m := range s.pubsub.staged {
+		m.out.listed = false
+		if s.flushStageLocked(m, c) {
+			s.pubsub.toWake = append(s.pubsub.toWake, m)
+		}
+		s.pubsub.staged[i] = nil
+	}
+	s.pubsub.staged = s.pubsub.staged[:0]
 	s.pubsub.deferWake = false
 	if len(s.pubsub.toWake) > 0 {
 		c.toWake = append(c.toWake, s.pubsub.toWake...)
@@ -353,10 +314,18 @@ func (c *conn) wakeDeferred() {
 }
 
 // unlockBatch ends a batch: it releases s.mu, then wakes the receivers
-// the batch gave output to.
+// the batch gave output to. Before waking them it sends what of the
+// batch's replies the socket takes without blocking (unless they must
+// wait for the log), as Redis writes the publisher's reply before its
+// subscribers' output: a pipelining publisher gets its next batch in
+// while the subscribers are written, instead of queueing behind them.
 func (s *Server) unlockBatch(c *conn) {
 	s.endBatchWakesLocked(c)
 	s.mu.Unlock()
+	if len(c.toWake) > 0 && len(c.w.B) > 0 && c.waitSeq == 0 && !c.client.NeedFsync &&
+		!s.persist.writeFailed.Load() {
+		c.writeNow()
+	}
 	c.wakeDeferred()
 }
 
@@ -463,85 +432,6 @@ func parseOutputLimits(v string) [2]outputLimit {
 		}
 	}
 	return out
-}
-
-// outbox holds output for one connection produced by other connections
-// (MONITOR lines, pub/sub messages, invalidations). They append to it
-// while holding Server.mu; the owning connection's goroutine drains it and
-// writes it to its socket without holding Server.mu.
-type outbox struct {
-	mu  sync.Mutex
-	buf []byte
-	// spare is a drained buffer kept for reuse.
-	spare []byte
-	// inflight is the size of the drained buffer being written; it counts
-	// toward the output limits like Redis's unsent reply list.
-	inflight int
-	// softSince is when the output first exceeded the soft limit.
-	softSince time.Time
-	// dead is set when the limit closed the connection, or it ended:
-	// nothing more is queued.
-	dead bool
-	// progress, when set, is closed after the owner's next write (see
-	// waitCongested); stalled marks an owner that made no progress.
-	progress chan struct{}
-	stalled  bool
-}
-
-// drainOutbox writes pending output. Called by the connection's own
-// goroutine without s.mu.
-func (c *conn) drainOutbox() error {
-	for {
-		c.out.mu.Lock()
-		buf := c.out.buf
-		c.out.buf = c.out.spare
-		c.out.spare = nil
-		c.out.inflight = len(buf)
-		c.out.mu.Unlock()
-		if len(buf) == 0 {
-			return nil
-		}
-		// Write in chunks, reporting progress after each (waitCongested).
-		var err error
-		for off := 0; off < len(buf) && err == nil; {
-			end := min(off+writeChunk, len(buf))
-			_, err = c.nc.Write(buf[off:end])
-			off = end
-			c.out.mu.Lock()
-			c.out.inflight = len(buf) - off
-			c.out.stalled = false
-			if c.out.progress != nil {
-				close(c.out.progress)
-				c.out.progress = nil
-			}
-			c.out.mu.Unlock()
-		}
-		c.out.mu.Lock()
-		c.out.inflight = 0
-		if cap(buf) <= 256<<10 && !c.out.dead {
-			c.out.spare = buf[:0]
-		}
-		c.out.mu.Unlock()
-		if err != nil {
-			return err
-		}
-	}
-}
-
-// writeChunk is the most drainOutbox writes before reporting progress.
-const writeChunk = 64 << 10
-
-// takeOutboxLocked moves pending outbox output into the reply buffer, so
-// that what others sent before this batch precedes its replies. Called
-// by the owner with s.mu held.
-func (c *conn) takeOutboxLocked() {
-	c.out.mu.Lock()
-	if len(c.out.buf) > 0 {
-		c.w.B = append(c.w.B, c.out.buf...)
-		c.out.buf = c.out.buf[:0]
-		c.out.softSince = time.Time{}
-	}
-	c.out.mu.Unlock()
 }
 
 // allowedWhileSubscribed reports whether a RESP2 client in Pub/Sub mode

@@ -3,6 +3,7 @@ package tests
 import (
 	"bufio"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -109,5 +110,48 @@ func RunDiffScript(t *testing.T, aikv, redis *Handle, path string) {
 				t.Fatal("too many mismatches")
 			}
 		}
+	}
+}
+
+// RunScriptDir runs each script matching pattern (e.g. "testdata/notify/*.txt") as a subtest,
+// against one fresh AiKv (appendonly off) and one real Redis shared by all of them. It skips
+// when redis-server is missing (StartRedis does) and fails when no script matches.
+func RunScriptDir(t *testing.T, pattern string, run func(t *testing.T, aikv, redis *Handle, file string)) {
+	t.Helper()
+	files, err := filepath.Glob(pattern)
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no scripts match %s: %v", pattern, err)
+	}
+	redis := StartRedis(t)
+	aikv := StartServer(t, Options{Args: []string{"--appendonly", "no"}})
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".txt")
+		t.Run(name, func(t *testing.T) { run(t, aikv, redis, f) })
+	}
+}
+
+// CompareStreams fails t at the first line where got (AiKv) and want (Redis) differ, logging
+// up to context lines of each stream around it.
+func CompareStreams(t *testing.T, file string, got, want []string, context int) {
+	t.Helper()
+	for i := 0; i < max(len(got), len(want)); i++ {
+		var g, w string
+		if i < len(got) {
+			g = got[i]
+		}
+		if i < len(want) {
+			w = want[i]
+		}
+		if g == w {
+			continue
+		}
+		t.Errorf("%s: stream differs at %d:\n  aikv:  %s\n  redis: %s", file, i, g, w)
+		for j := max(0, i-context); j < min(i+context, len(want)); j++ {
+			t.Logf("redis[%d] %s", j, want[j])
+		}
+		for j := max(0, i-context); j < min(i+context, len(got)); j++ {
+			t.Logf("aikv[%d] %s", j, got[j])
+		}
+		return
 	}
 }

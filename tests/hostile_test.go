@@ -403,7 +403,7 @@ func TestOutputBufferLimitDisconnects(t *testing.T) {
 			time.Sleep(5 * time.Second)
 			nread, err := io.Copy(io.Discard, bad)
 			if err != nil && errors.Is(err, os.ErrDeadlineExceeded) {
-				t.Fatalf("connection still open after %d bytes", nread)
+				t.Fatalf("connection still open after %d bytes; server log:\n%s", nread, h.Logs())
 			}
 			if nread >= 5000*int64(size) {
 				t.Fatalf("all %d bytes delivered: the limit did nothing", nread)

@@ -1,7 +1,6 @@
 package tests
 
 import (
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -20,39 +19,10 @@ import (
 // replaced by that connection's client ID. Directives (!shape, !sort,
 // !skip) apply to the command's own reply.
 func TestMultiDifferential(t *testing.T) {
-	files, err := filepath.Glob("testdata/multi/*.txt")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no scripts found: %v", err)
-	}
-	redis := StartRedis(t)
-	aikv := StartServer(t, Options{Args: []string{"--appendonly", "no"}})
-	for _, f := range files {
-		name := strings.TrimSuffix(filepath.Base(f), ".txt")
-		t.Run(name, func(t *testing.T) {
-			lines := parseScript(t, f)
-			got := multiStream(t, aikv, lines)
-			want := multiStream(t, redis, lines)
-			for i := 0; i < max(len(got), len(want)); i++ {
-				var g, w string
-				if i < len(got) {
-					g = got[i]
-				}
-				if i < len(want) {
-					w = want[i]
-				}
-				if g != w {
-					t.Errorf("%s: stream differs at %d:\n  aikv:  %s\n  redis: %s", f, i, g, w)
-					for j := max(0, i-6); j < min(i+4, len(want)); j++ {
-						t.Logf("redis[%d] %s", j, want[j])
-					}
-					for j := max(0, i-6); j < min(i+4, len(got)); j++ {
-						t.Logf("aikv[%d] %s", j, got[j])
-					}
-					return
-				}
-			}
-		})
-	}
+	RunScriptDir(t, "testdata/multi/*.txt", func(t *testing.T, aikv, redis *Handle, f string) {
+		lines := parseScript(t, f)
+		CompareStreams(t, f, multiStream(t, aikv, lines), multiStream(t, redis, lines), 6)
+	})
 }
 
 func multiStream(t *testing.T, h *Handle, lines []scriptLine) []string {

@@ -16,44 +16,18 @@ import (
 // A line "SLEEP <ms>" pauses the script (for expirations). With
 // AIKV_NOTIFY_DUMP=dir set, both whole streams are written to dir.
 func TestNotifyDifferential(t *testing.T) {
-	files, err := filepath.Glob("testdata/notify/*.txt")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no scripts found: %v", err)
-	}
-	redis := StartRedis(t)
-	aikv := StartServer(t, Options{Args: []string{"--appendonly", "no"}})
-	for _, f := range files {
-		name := strings.TrimSuffix(filepath.Base(f), ".txt")
-		t.Run(name, func(t *testing.T) {
-			lines := parseScript(t, f)
-			got := notificationStream(t, aikv, lines)
-			want := notificationStream(t, redis, lines)
-			if dir := os.Getenv("AIKV_NOTIFY_DUMP"); dir != "" {
-				// Whole streams, for diff(1) when a script differs.
-				_ = os.WriteFile(filepath.Join(dir, name+".aikv"), []byte(strings.Join(got, "\n")+"\n"), 0o644)
-				_ = os.WriteFile(filepath.Join(dir, name+".redis"), []byte(strings.Join(want, "\n")+"\n"), 0o644)
-			}
-			for i := 0; i < max(len(got), len(want)); i++ {
-				var g, w string
-				if i < len(got) {
-					g = got[i]
-				}
-				if i < len(want) {
-					w = want[i]
-				}
-				if g != w {
-					t.Errorf("%s: stream differs at %d:\n  aikv:  %s\n  redis: %s", f, i, g, w)
-					for j := max(0, i-5); j < min(i+5, len(want)); j++ {
-						t.Logf("redis[%d] %s", j, want[j])
-					}
-					for j := max(0, i-5); j < min(i+5, len(got)); j++ {
-						t.Logf("aikv[%d] %s", j, got[j])
-					}
-					return
-				}
-			}
-		})
-	}
+	RunScriptDir(t, "testdata/notify/*.txt", func(t *testing.T, aikv, redis *Handle, f string) {
+		lines := parseScript(t, f)
+		got := notificationStream(t, aikv, lines)
+		want := notificationStream(t, redis, lines)
+		if dir := os.Getenv("AIKV_NOTIFY_DUMP"); dir != "" {
+			// Whole streams, for diff(1) when a script differs.
+			name := strings.TrimSuffix(filepath.Base(f), ".txt")
+			_ = os.WriteFile(filepath.Join(dir, name+".aikv"), []byte(strings.Join(got, "\n")+"\n"), 0o644)
+			_ = os.WriteFile(filepath.Join(dir, name+".redis"), []byte(strings.Join(want, "\n")+"\n"), 0o644)
+		}
+		CompareStreams(t, f, got, want, 5)
+	})
 }
 
 // notificationStream runs lines on h and returns, interleaved in order,

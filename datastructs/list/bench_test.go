@@ -74,3 +74,27 @@ func BenchmarkFill(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPushAll builds a list of 100 ten-byte elements with ten
+// ten-element pushes (RPUSH key e1 .. e10, ten times): the memory
+// benchmark's list shape, where every push grows the node's buffer.
+func BenchmarkPushAll(b *testing.B) {
+	elems := make([][]byte, 10)
+	for i := range elems {
+		elems[i] = []byte("e:0000000" + strconv.Itoa(i))
+	}
+	for _, front := range []bool{false, true} {
+		name := "back"
+		if front {
+			name = "front"
+		}
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				l := New()
+				for range 10 {
+					l.PushAll(front, elems)
+				}
+			}
+		})
+	}
+}

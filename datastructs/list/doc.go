@@ -21,10 +21,15 @@
 //   - The entries of a node are buf[lo:len(buf)], back to back.
 //   - List.length equals the sum of the node counts; List.alloc the sum
 //     of the node buffers' allocation sizes.
+//   - A node's buffer is a whole allocation (buf[0] is its first byte)
+//     that no other node or list refers to; a buffer the list lets go of
+//     is recycled for the next node buffer of its size class (pool.go),
+//     so building a list by many small pushes leaves no garbage.
 //
 // Strings returned by Index, Range, Ascend and Descend view the list's
 // memory without copying: they are valid until the list is next modified
-// (callers that keep one longer must copy it, e.g. strings.Clone). Popped
+// (callers that keep one longer must copy it, e.g. strings.Clone; after
+// the modification the memory may hold another list's elements). Popped
 // strings are copies. Elements passed in are copied into the list. A List
 // is a pure data structure: no locks, no I/O; it is not safe for
 // concurrent use.

@@ -57,7 +57,7 @@ func (l *List) Encoding() string { return "quicklist" }
 // Copy implements datastructs.Copier: a deep copy.
 func (l *List) Copy() datastructs.Value {
 	out := &List{length: l.length}
-	for i := 0; i < l.nodes.n; i++ {
+	for i := 0; i < l.nodes.len(); i++ {
 		nd := l.nodes.at(i).clone()
 		out.alloc += nd.alloc()
 		out.nodes.pushBack(nd)
@@ -75,7 +75,7 @@ func full(nd *node, n int) bool {
 
 // PushFront inserts s at the head.
 func (l *List) PushFront(s string) {
-	if l.nodes.n == 0 || full(l.nodes.at(0), len(s)) {
+	if l.nodes.len() == 0 || full(l.nodes.at(0), len(s)) {
 		l.nodes.pushFront(&node{})
 	}
 	nd := l.nodes.at(0)
@@ -87,10 +87,10 @@ func (l *List) PushFront(s string) {
 
 // PushBack appends s at the tail.
 func (l *List) PushBack(s string) {
-	if l.nodes.n == 0 || full(l.nodes.at(l.nodes.n-1), len(s)) {
+	if l.nodes.len() == 0 || full(l.nodes.at(l.nodes.len()-1), len(s)) {
 		l.nodes.pushBack(&node{})
 	}
-	nd := l.nodes.at(l.nodes.n - 1)
+	nd := l.nodes.at(l.nodes.len() - 1)
 	c := cap(nd.buf)
 	nd.pushBack(s)
 	l.track(nd, c)
@@ -106,11 +106,11 @@ func (l *List) PushAll(front bool, elems [][]byte) {
 	for len(elems) > 0 {
 		var nd *node
 		switch {
-		case l.nodes.n == 0:
+		case l.nodes.len() == 0:
 		case front:
 			nd = l.nodes.at(0)
 		default:
-			nd = l.nodes.at(l.nodes.n - 1)
+			nd = l.nodes.at(l.nodes.len() - 1)
 		}
 		if nd == nil || full(nd, len(elems[0])) {
 			nd = &node{}
@@ -131,10 +131,11 @@ func (l *List) PushAll(front bool, elems [][]byte) {
 			n++
 		}
 		c := cap(nd.buf)
+		var old []byte
 		if front && int(nd.lo) < need {
-			nd.reallocCap(need, 0, int(datastructs.AllocSize(need+nd.size())))
+			old = nd.reallocCap(need, 0, int(datastructs.AllocSize(need+nd.size())))
 		} else if !front && cap(nd.buf)-len(nd.buf) < need {
-			nd.reallocCap(0, need, int(datastructs.AllocSize(need+nd.size())))
+			old = nd.reallocCap(0, need, int(datastructs.AllocSize(need+nd.size())))
 		}
 		for _, e := range elems[:k] {
 			if front {
@@ -143,6 +144,7 @@ func (l *List) PushAll(front bool, elems [][]byte) {
 				nd.pushBack(bstr(e))
 			}
 		}
+		freeBuf(old)
 		l.track(nd, c)
 		l.length += k
 		elems = elems[k:]
@@ -176,7 +178,7 @@ func (l *List) PopBack() (s string, ok bool) {
 	if l.length == 0 {
 		return "", false
 	}
-	nd := l.nodes.at(l.nodes.n - 1)
+	nd := l.nodes.at(l.nodes.len() - 1)
 	c := cap(nd.buf)
 	s = nd.popBack()
 	l.track(nd, c)
@@ -200,7 +202,7 @@ func (l *List) locate(i int) (ni, off int) {
 		}
 	}
 	j := l.length - 1 - i // distance from the tail
-	for ni = l.nodes.n - 1; ; ni-- {
+	for ni = l.nodes.len() - 1; ; ni-- {
 		n := int(l.nodes.at(ni).n)
 		if j < n {
 			return ni, n - 1 - j
@@ -280,7 +282,7 @@ func (l *List) Insert(i int, s string) {
 	if off > 0 {
 		right := &node{n: nd.n - int32(off)}
 		p := nd.offset(off)
-		right.buf = make([]byte, len(nd.buf)-p, growCap(len(nd.buf)-p))
+		right.buf = newBuf(len(nd.buf)-p, growCap(len(nd.buf)-p))
 		copy(right.buf, nd.buf[p:])
 		c := cap(nd.buf)
 		nd.dropBack(int(right.n))
@@ -331,7 +333,7 @@ func (l *List) Ascend(from int, fn func(i int, s string) bool) {
 	ni, off := l.locate(from)
 	i := from
 	p := l.nodes.at(ni).offset(off)
-	for ; ni < l.nodes.n; ni++ {
+	for ; ni < l.nodes.len(); ni++ {
 		nd := l.nodes.at(ni)
 		b := nd.buf
 		for p < len(b) {
@@ -342,7 +344,7 @@ func (l *List) Ascend(from int, fn func(i int, s string) bool) {
 			i++
 			p = end
 		}
-		if ni+1 < l.nodes.n {
+		if ni+1 < l.nodes.len() {
 			p = int(l.nodes.at(ni + 1).lo)
 		}
 	}
@@ -398,10 +400,10 @@ func (l *List) Remove(elem string, count int64) int {
 	}
 	// lo..hi bound the nodes visited (numbered after removals): the
 	// only ones that may have become small.
-	lo, hi := 0, l.nodes.n-1
+	lo, hi := 0, l.nodes.len()-1
 	if count >= 0 {
 		ni := 0
-		for ni < l.nodes.n && more() {
+		for ni < l.nodes.len() && more() {
 			if l.filter(ni, false, match) {
 				continue
 			}
@@ -409,7 +411,7 @@ func (l *List) Remove(elem string, count int64) int {
 		}
 		hi = ni
 	} else {
-		ni := l.nodes.n - 1
+		ni := l.nodes.len() - 1
 		for ; ni >= 0 && more(); ni-- {
 			l.filter(ni, true, match)
 		}
@@ -455,13 +457,14 @@ func (l *List) filter(ni int, fromTail bool, drop func(string) bool) (gone bool)
 	if nd.n == 0 {
 		l.alloc -= nd.alloc()
 		l.nodes.remove(ni)
+		freeBuf(nd.buf)
 		return true
 	}
 	size := nd.size()
 	for _, sp := range spans {
 		size -= sp[1] - sp[0]
 	}
-	nb := make([]byte, 0, growCap(size))
+	nb := newBuf(0, growCap(size))
 	p := int(nd.lo)
 	for _, sp := range spans {
 		nb = append(nb, b[p:sp[0]]...)
@@ -471,6 +474,7 @@ func (l *List) filter(ni int, fromTail bool, drop func(string) bool) (gone bool)
 	c := cap(nd.buf)
 	nd.buf, nd.lo = nb, 0
 	l.track(nd, c)
+	freeBuf(b)
 	return false
 }
 
@@ -485,7 +489,7 @@ func slicesReverse(s [][2]int) {
 // walks short.
 func (l *List) compact(lo, hi int) {
 	lo = max(lo, 0)
-	for ni := lo; ni+1 < l.nodes.n && ni < hi; {
+	for ni := lo; ni+1 < l.nodes.len() && ni < hi; {
 		a, b := l.nodes.at(ni), l.nodes.at(ni+1)
 		if a.n+b.n > NodeCap/2 || a.size()+b.size() > NodeBytes/2 {
 			ni++
@@ -496,6 +500,7 @@ func (l *List) compact(lo, hi int) {
 		l.track(a, c)
 		l.alloc -= b.alloc()
 		l.nodes.remove(ni + 1)
+		freeBuf(b.buf)
 		hi--
 	}
 }
@@ -513,6 +518,7 @@ func (l *List) Trim(left, right int) {
 			l.length -= n
 			l.alloc -= nd.alloc()
 			l.nodes.popFront()
+			freeBuf(nd.buf)
 			continue
 		}
 		c := cap(nd.buf)
@@ -522,12 +528,13 @@ func (l *List) Trim(left, right int) {
 		left = 0
 	}
 	for right > 0 && l.length > 0 {
-		nd := l.nodes.at(l.nodes.n - 1)
+		nd := l.nodes.at(l.nodes.len() - 1)
 		if n := int(nd.n); n <= right {
 			right -= n
 			l.length -= n
 			l.alloc -= nd.alloc()
 			l.nodes.popBack()
+			freeBuf(nd.buf)
 			continue
 		}
 		c := cap(nd.buf)

@@ -28,7 +28,7 @@ func contents(l *List) []string {
 func checkInvariants(t *testing.T, l *List, want []string) {
 	t.Helper()
 	total := 0
-	for i := 0; i < l.nodes.n; i++ {
+	for i := 0; i < l.nodes.len(); i++ {
 		nd := l.nodes.at(i)
 		if nd.n < 1 || nd.n > NodeCap {
 			t.Fatalf("node %d has %d elements", i, nd.n)
@@ -101,8 +101,8 @@ func TestPushPopBothEnds(t *testing.T) {
 		want = want[:len(want)-1]
 	}
 	checkInvariants(t, l, nil)
-	if l.nodes.n != 0 {
-		t.Fatalf("empty list keeps %d nodes", l.nodes.n)
+	if l.nodes.len() != 0 {
+		t.Fatalf("empty list keeps %d nodes", l.nodes.len())
 	}
 }
 
@@ -355,12 +355,12 @@ func TestRemoveCompactsNodes(t *testing.T) {
 	}
 	l.Remove("x", 0)
 	checkInvariants(t, l, want)
-	for i := 0; i+1 < l.nodes.n; i++ {
+	for i := 0; i+1 < l.nodes.len(); i++ {
 		if a, b := l.nodes.at(i).n, l.nodes.at(i+1).n; a+b <= NodeCap/2 {
 			t.Fatalf("nodes %d and %d hold %d+%d elements and were not merged", i, i+1, a, b)
 		}
 	}
-	if l.nodes.n > 2 {
-		t.Fatalf("100 elements left in %d nodes", l.nodes.n)
+	if l.nodes.len() > 2 {
+		t.Fatalf("100 elements left in %d nodes", l.nodes.len())
 	}
 }

@@ -115,41 +115,47 @@ func growCap(need int) int {
 
 // realloc moves the entries into a new buffer with front bytes of
 // headroom and at least back bytes of room after them, with growCap's
-// slack.
-func (nd *node) realloc(front, back int) {
-	nd.reallocCap(front, back, growCap(front+nd.size()+back))
+// slack. It returns the old buffer, which the caller passes to freeBuf
+// once it no longer reads from it.
+func (nd *node) realloc(front, back int) (old []byte) {
+	return nd.reallocCap(front, back, growCap(front+nd.size()+back))
 }
 
-// reallocCap is realloc into a buffer of capacity c (at least front +
-// size + back).
-func (nd *node) reallocCap(front, back, c int) {
+// reallocCap is realloc into a buffer of capacity c (a size class, at
+// least front + size + back).
+func (nd *node) reallocCap(front, back, c int) (old []byte) {
 	sz := nd.size()
-	nb := make([]byte, front+sz, c)
+	nb := newBuf(front+sz, c)
 	copy(nb[front:], nd.buf[nd.lo:])
+	old = nd.buf
 	nd.buf = nb
 	nd.lo = int32(front)
+	return old
 }
 
 // pushBack appends s.
 func (nd *node) pushBack(s string) {
 	need := entrySize(len(s))
+	var old []byte
 	if cap(nd.buf)-len(nd.buf) < need {
-		nd.realloc(0, need)
+		old = nd.realloc(0, need)
 	}
 	end := len(nd.buf)
 	nd.buf = nd.buf[:end+need]
 	putEntry(nd.buf[end:], s)
 	nd.n++
+	freeBuf(old)
 }
 
 // pushFront prepends s.
 func (nd *node) pushFront(s string) {
 	need := entrySize(len(s))
+	var old []byte
 	if int(nd.lo) < need {
 		// Headroom for more front pushes: as much again as the node
 		// holds, within the growth rule.
 		front := need + min(nd.size(), NodeBytes)/2
-		nd.realloc(front, 0)
+		old = nd.realloc(front, 0)
 		// Give the size class's spare bytes to the front too.
 		if extra := cap(nd.buf) - len(nd.buf); extra > 0 {
 			nb := nd.buf[:cap(nd.buf)]
@@ -161,6 +167,7 @@ func (nd *node) pushFront(s string) {
 	nd.lo -= int32(need)
 	putEntry(nd.buf[nd.lo:], s)
 	nd.n++
+	freeBuf(old)
 }
 
 // popFront removes and returns (a copy of) the first entry.
@@ -187,11 +194,12 @@ func (nd *node) popBack() string {
 // that grew and was popped down gives memory back.
 func (nd *node) shrinkIfSparse() {
 	if nd.n == 0 {
+		freeBuf(nd.buf)
 		nd.buf, nd.lo = nil, 0
 		return
 	}
 	if cap(nd.buf) > 64 && nd.size() <= cap(nd.buf)/4 {
-		nd.realloc(0, 0)
+		freeBuf(nd.realloc(0, 0))
 	}
 }
 
@@ -226,9 +234,10 @@ func (nd *node) splice(from, to int, ins []string) {
 		add += entrySize(len(s))
 	}
 	delta := add - (to - from)
+	var old []byte
 	if delta > 0 && cap(nd.buf)-len(nd.buf) < delta {
 		lo := int(nd.lo)
-		nd.realloc(0, delta)
+		old = nd.realloc(0, delta)
 		from -= lo
 		to -= lo
 	}
@@ -245,6 +254,7 @@ func (nd *node) splice(from, to int, ins []string) {
 		putEntry(nd.buf[p:], s)
 		p += entrySize(len(s))
 	}
+	freeBuf(old)
 }
 
 // insert makes s entry i (0 <= i <= n).
@@ -271,17 +281,19 @@ func (nd *node) dropBack(k int) {
 // appendNode appends every entry of o.
 func (nd *node) appendNode(o *node) {
 	sz := o.size()
+	var old []byte
 	if cap(nd.buf)-len(nd.buf) < sz {
-		nd.realloc(0, sz)
+		old = nd.realloc(0, sz)
 	}
 	nd.buf = append(nd.buf, o.buf[o.lo:]...)
 	nd.n += o.n
+	freeBuf(old)
 }
 
 // clone returns a compact copy.
 func (nd *node) clone() *node {
 	out := &node{n: nd.n}
-	out.buf = make([]byte, nd.size(), datastructs.AllocSize(nd.size()))
+	out.buf = newBuf(nd.size(), int(datastructs.AllocSize(nd.size())))
 	copy(out.buf, nd.buf[nd.lo:])
 	return out
 }

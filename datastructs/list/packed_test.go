@@ -12,7 +12,7 @@ import (
 // the entries parse both ways to the node's count.
 func checkNodes(t *testing.T, l *List) {
 	t.Helper()
-	for i := 0; i < l.nodes.n; i++ {
+	for i := 0; i < l.nodes.len(); i++ {
 		nd := l.nodes.at(i)
 		if nd.n < 1 || nd.n > NodeCap || nd.size() > NodeBytes && nd.n != 1 {
 			t.Fatalf("node %d: %d entries, %d bytes", i, nd.n, nd.size())
@@ -161,11 +161,11 @@ func TestNodeBoundaries(t *testing.T) {
 	for i := 0; i < NodeCap; i++ {
 		l.PushBack("x")
 	}
-	if l.nodes.n != 1 {
-		t.Fatalf("%d small elements in %d nodes", NodeCap, l.nodes.n)
+	if l.nodes.len() != 1 {
+		t.Fatalf("%d small elements in %d nodes", NodeCap, l.nodes.len())
 	}
 	l.PushBack("x")
-	if l.nodes.n != 2 {
+	if l.nodes.len() != 2 {
 		t.Fatalf("element %d did not start a node", NodeCap+1)
 	}
 	l = New()
@@ -173,15 +173,15 @@ func TestNodeBoundaries(t *testing.T) {
 	for i := 0; i < 8; i++ {
 		l.PushFront(big)
 	}
-	if l.nodes.n != 1 {
-		t.Fatalf("8 KB of entries in %d nodes", l.nodes.n)
+	if l.nodes.len() != 1 {
+		t.Fatalf("8 KB of entries in %d nodes", l.nodes.len())
 	}
 	l.PushFront(big)
-	if l.nodes.n != 2 || l.nodes.at(0).n != 1 {
-		t.Fatalf("9th 1 KB element: %d nodes", l.nodes.n)
+	if l.nodes.len() != 2 || l.nodes.at(0).n != 1 {
+		t.Fatalf("9th 1 KB element: %d nodes", l.nodes.len())
 	}
 	l.PushBack(strings.Repeat("h", 3*NodeBytes))
-	if l.nodes.n != 3 {
+	if l.nodes.len() != 3 {
 		t.Fatalf("huge element shares a node")
 	}
 	checkNodes(t, l)

@@ -2,17 +2,23 @@ package list
 
 // ring is a growable circular buffer. len(buf) is zero or a power of two;
 // the elements are buf[(head+i) & (len(buf)-1)] for i in [0, n). Slots
-// outside that window hold the zero value.
+// outside that window hold the zero value. head and n are int32 so that a
+// List's header fits a 48-byte size class (a list has far fewer than 2^31
+// nodes).
 type ring[T any] struct {
 	buf  []T
-	head int
-	n    int
+	head int32
+	n    int32
 }
 
-// minRing is the first capacity a ring gets.
-const minRing = 4
+// minRing is the first capacity a ring gets: one slot, as most lists
+// are a single node.
+const minRing = 1
 
-func (r *ring[T]) idx(i int) int { return (r.head + i) & (len(r.buf) - 1) }
+// len returns the number of elements.
+func (r *ring[T]) len() int { return int(r.n) }
+
+func (r *ring[T]) idx(i int) int { return (int(r.head) + i) & (len(r.buf) - 1) }
 
 func (r *ring[T]) at(i int) T { return r.buf[r.idx(i)] }
 
@@ -23,11 +29,12 @@ func (r *ring[T]) set(i int, v T) { r.buf[r.idx(i)] = v }
 func (r *ring[T]) resize(c int) {
 	nb := make([]T, c)
 	if r.n > 0 {
-		end := r.head + r.n
+		head := int(r.head)
+		end := head + int(r.n)
 		if end <= len(r.buf) {
-			copy(nb, r.buf[r.head:end])
+			copy(nb, r.buf[head:end])
 		} else {
-			k := copy(nb, r.buf[r.head:])
+			k := copy(nb, r.buf[head:])
 			copy(nb[k:], r.buf[:end-len(r.buf)])
 		}
 	}
@@ -36,7 +43,7 @@ func (r *ring[T]) resize(c int) {
 }
 
 func (r *ring[T]) growIfFull() {
-	if r.n == len(r.buf) {
+	if int(r.n) == len(r.buf) {
 		r.resize(max(minRing, 2*len(r.buf)))
 	}
 }
@@ -44,20 +51,20 @@ func (r *ring[T]) growIfFull() {
 // shrinkIfSparse halves the buffer when it is at most a quarter full, so
 // a list that grew large and was popped down gives memory back.
 func (r *ring[T]) shrinkIfSparse() {
-	if len(r.buf) > minRing && r.n <= len(r.buf)/4 {
+	if len(r.buf) > minRing && int(r.n) <= len(r.buf)/4 {
 		r.resize(len(r.buf) / 2)
 	}
 }
 
 func (r *ring[T]) pushBack(v T) {
 	r.growIfFull()
-	r.buf[r.idx(r.n)] = v
+	r.buf[r.idx(int(r.n))] = v
 	r.n++
 }
 
 func (r *ring[T]) pushFront(v T) {
 	r.growIfFull()
-	r.head = (r.head - 1) & (len(r.buf) - 1)
+	r.head = (r.head - 1) & int32(len(r.buf)-1)
 	r.buf[r.head] = v
 	r.n++
 }
@@ -66,7 +73,7 @@ func (r *ring[T]) popFront() T {
 	var zero T
 	v := r.buf[r.head]
 	r.buf[r.head] = zero
-	r.head = (r.head + 1) & (len(r.buf) - 1)
+	r.head = (r.head + 1) & int32(len(r.buf)-1)
 	r.n--
 	r.shrinkIfSparse()
 	return v
@@ -74,7 +81,7 @@ func (r *ring[T]) popFront() T {
 
 func (r *ring[T]) popBack() T {
 	var zero T
-	i := r.idx(r.n - 1)
+	i := r.idx(int(r.n) - 1)
 	v := r.buf[i]
 	r.buf[i] = zero
 	r.n--
@@ -85,14 +92,14 @@ func (r *ring[T]) popBack() T {
 // insert puts v at position i (0 <= i <= n), shifting the shorter side.
 func (r *ring[T]) insert(i int, v T) {
 	var zero T
-	if i < r.n/2 {
+	if i < int(r.n)/2 {
 		r.pushFront(zero)
 		for j := 0; j < i; j++ {
 			r.set(j, r.at(j+1))
 		}
 	} else {
 		r.pushBack(zero)
-		for j := r.n - 1; j > i; j-- {
+		for j := int(r.n) - 1; j > i; j-- {
 			r.set(j, r.at(j-1))
 		}
 	}
@@ -102,13 +109,13 @@ func (r *ring[T]) insert(i int, v T) {
 // remove deletes the element at position i, shifting the shorter side.
 func (r *ring[T]) remove(i int) T {
 	v := r.at(i)
-	if i < r.n/2 {
+	if i < int(r.n)/2 {
 		for j := i; j > 0; j-- {
 			r.set(j, r.at(j-1))
 		}
 		r.popFront()
 	} else {
-		for j := i; j < r.n-1; j++ {
+		for j := i; j < int(r.n)-1; j++ {
 			r.set(j, r.at(j+1))
 		}
 		r.popBack()

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/aikv/aikv/datastructs"
 )
@@ -16,7 +17,7 @@ func TestSizeTracksElements(t *testing.T) {
 	check := func(op string) {
 		t.Helper()
 		var want, data int64
-		for i := 0; i < l.nodes.n; i++ {
+		for i := 0; i < l.nodes.len(); i++ {
 			want += datastructs.AllocSize(cap(l.nodes.at(i).buf))
 		}
 		l.Ascend(0, func(_ int, s string) bool {
@@ -67,4 +68,24 @@ func TestSizeTracksElements(t *testing.T) {
 	}
 	l.Trim(l.Len(), 0)
 	check("Trim all")
+}
+
+// TestHeaderSizes guards the per-list and per-node overhead: a list's
+// header fits the 48-byte size class, a node header 32 bytes, and a
+// one-node list's node index is a single pointer.
+func TestHeaderSizes(t *testing.T) {
+	if got := datastructs.AllocSize(int(unsafe.Sizeof(List{}))); got > 48 {
+		t.Errorf("List header takes %d bytes, want at most 48", got)
+	}
+	if got := datastructs.AllocSize(int(unsafe.Sizeof(node{}))); got > 32 {
+		t.Errorf("node header takes %d bytes, want at most 32", got)
+	}
+	l := New()
+	l.PushAll(false, [][]byte{[]byte("a"), []byte("b")})
+	if len(l.nodes.buf) != 1 {
+		t.Errorf("one-node list has a node index of %d slots", len(l.nodes.buf))
+	}
+	if want := int64(48 + 8 + 32 + 8); l.Size() != want {
+		t.Errorf("Size of a two-element list = %d, want %d", l.Size(), want)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
+	"slices"
 	"strings"
 
 	"github.com/aikv/aikv/datastructs/glob"
@@ -284,35 +285,19 @@ func (u *User) apply(op string, allChannelsDefault bool) string {
 	}
 	switch op[0] {
 	case '>', '#':
-		var h string
-		if op[0] == '>' {
-			h = hashPassword([]byte(op[1:]))
-		} else {
-			if !validHash(op[1:]) {
-				return reasonBadHash
-			}
-			h = op[1:]
+		h, ok := passwordHash(op)
+		if !ok {
+			return reasonBadHash
 		}
-		found := false
-		for _, p := range u.passwords {
-			if p == h {
-				found = true
-			}
-		}
-		if !found {
+		if !slices.Contains(u.passwords, h) {
 			u.passwords = append(u.passwords, h)
 		}
 		u.nopass = false
 		return ""
 	case '<', '!':
-		var h string
-		if op[0] == '<' {
-			h = hashPassword([]byte(op[1:]))
-		} else {
-			if !validHash(op[1:]) {
-				return reasonBadHash
-			}
-			h = op[1:]
+		h, ok := passwordHash(op)
+		if !ok {
+			return reasonBadHash
 		}
 		for i, p := range u.passwords {
 			if p == h {
@@ -334,14 +319,7 @@ func (u *User) apply(op string, allChannelsDefault bool) string {
 		if hasSpaces(op[1:]) {
 			return reasonSyntax
 		}
-		p := op[1:]
-		found := false
-		for _, c := range u.channels {
-			if c == p {
-				found = true
-			}
-		}
-		if !found {
+		if p := op[1:]; !slices.Contains(u.channels, p) {
 			u.channels = append(u.channels, p)
 		}
 		u.allChannels = false
@@ -531,4 +509,17 @@ func (u *User) Check(c *Command, args [][]byte, keys []int, keyPerm Perm) (Resul
 		}
 	}
 	return OK, 0
+}
+
+// passwordHash returns the stored form of the password in a '>pass', '<pass', '#hash' or
+// '!hash' rule: the SHA-256 hex of a cleartext password, or the given hash after checking it
+// is 64 lowercase hex digits (ok is false when it is not).
+func passwordHash(op string) (h string, ok bool) {
+	if op[0] == '>' || op[0] == '<' {
+		return hashPassword([]byte(op[1:])), true
+	}
+	if !validHash(op[1:]) {
+		return "", false
+	}
+	return op[1:], true
 }

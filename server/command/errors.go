@@ -131,6 +131,10 @@ const (
 	ErrJSONReplyFormat  = "ERR wrong reply format"
 	ErrJSONWrongFormat  = "ERR wrong format"
 	ErrJSONPathNotExist = "ERR Path does not exist"
+	// ErrJSONWrongRedisType is redis-module-rs's verify_type error: every
+	// JSON command but JSON.MGET answers it for a key of another type
+	// (not WRONGTYPE, and without an ERR prefix).
+	ErrJSONWrongRedisType = "Existing key has wrong Redis type"
 )
 
 // JSONPathMissing is RedisJSON's error for a legacy path without a match.

@@ -101,8 +101,25 @@ func jsonInPlace(doc *jsonval.Doc, ms []jsonval.Match, n *jsonval.Node, fn func(
 
 func isJSONArray(n *jsonval.Node) bool { return n.Kind == jsonval.Array }
 
-func jsonLookup(c *command.Context, key []byte, write bool) (*jsonval.Doc, bool, bool) {
-	return lookupTyped[*jsonval.Doc](c, key, write)
+// jsonLookup returns the document at key. A missing key gives
+// found=false; a key of another type replies RedisJSON's "Existing key has
+// wrong Redis type" (redis-module-rs verify_type) and gives ok=false.
+func jsonLookup(c *command.Context, key []byte, write bool) (doc *jsonval.Doc, found, ok bool) {
+	var e *datastructs.Entry
+	if write {
+		e = c.DB.LookupWrite(key)
+	} else {
+		e = c.DB.Lookup(key)
+	}
+	if e == nil {
+		return nil, false, true
+	}
+	doc, isDoc := e.Obj().(*jsonval.Doc)
+	if !isDoc {
+		c.W.Error(command.ErrJSONWrongRedisType)
+		return nil, false, false
+	}
+	return doc, true, true
 }
 
 // jsonFind compiles p and returns its matches in doc; ok is false when the
@@ -390,12 +407,11 @@ func jsonApply(doc *jsonval.Doc, ups []jsonUpdate, v *jsonval.Node, merge bool) 
 			continue
 		}
 		if merge {
-			if val.Kind == jsonval.Null {
-				// RedisJSON's documented behaviour: merging null into a
-				// path deletes it.
-				changed = doc.Delete(u.path) || changed
-				continue
-			}
+			// A null patch at a matched location sets it to null: RFC
+			// 7386 deletes only object members named inside the patch.
+			// RedisJSON's merge_value (ivalue_manager.rs) does the same,
+			// although older command docs showed JSON.MERGE doc $.a null
+			// deleting "a" (the docs now use $ '{"a":null}').
 			changed = doc.Merge(u.path, val) || changed
 			continue
 		}
@@ -526,10 +542,6 @@ func jsonMerge(c *command.Context) {
 }
 
 func jsonMSet(c *command.Context) {
-	if (len(c.Args)-1)%3 != 0 {
-		jsonWrongArity(c)
-		return
-	}
 	type action struct {
 		key  []byte
 		doc  *jsonval.Doc // nil: create
@@ -538,10 +550,16 @@ func jsonMSet(c *command.Context) {
 		val  *jsonval.Node
 	}
 	var actions []action
-	// Everything is checked before anything is written, as RedisJSON does.
+	// Everything is checked before anything is written, as RedisJSON does,
+	// triplet by triplet in its order: the key's type, then the path, then
+	// the value (a missing path or value is a wrong arity error there).
 	for i := 1; i < len(c.Args); i += 3 {
 		doc, found, ok := jsonLookup(c, c.Args[i], true)
 		if !ok {
+			return
+		}
+		if i+1 >= len(c.Args) {
+			jsonWrongArity(c)
 			return
 		}
 		a := action{key: c.Args[i]}
@@ -562,6 +580,10 @@ func jsonMSet(c *command.Context) {
 		}
 		if found {
 			a.doc = doc
+		}
+		if i+2 >= len(c.Args) {
+			jsonWrongArity(c)
+			return
 		}
 		val, ok := jsonParse(c, c.Args[i+2])
 		if !ok {
@@ -590,10 +612,8 @@ func jsonMSet(c *command.Context) {
 }
 
 func jsonDel(c *command.Context) {
-	if len(c.Args) > 3 {
-		jsonWrongArity(c)
-		return
-	}
+	// Arguments after the path are ignored, as RedisJSON's json_del does
+	// (test_multi.py testErrorMessage: JSON.DEL doc_none $.object '"abc"' is 0).
 	p := jsonPathArg(c, 2)
 	doc, found, ok := jsonLookup(c, c.Args[1], true)
 	if !ok {
@@ -635,37 +655,36 @@ func jsonType(c *command.Context) {
 	if !ok {
 		return
 	}
-	resp3 := c.W.Proto() >= 3
-	if resp3 {
-		c.W.Array(1) // RedisJSON wraps the RESP2 reply in an array on RESP3
-	}
-	if !found {
-		c.W.Null()
-		return
-	}
-	if p.Legacy {
+	// A legacy path answers the first match's type, and null for no match
+	// or a path that does not compile; a JSONPath that does not compile is
+	// an error (json_type_impl's get_values(path)?), sent as is: RedisJSON
+	// wraps only the successful reply in an array on RESP3.
+	var ms []jsonval.Match
+	if found {
 		q, err := jsonval.Compile(p.Text)
-		var ms []jsonval.Match
-		if err == nil {
+		switch {
+		case err == nil:
 			ms = q.Find(doc.Root)
-		}
-		if len(ms) == 0 {
-			c.W.Null()
+		case !p.Legacy:
+			c.W.Error(err.Error())
 			return
 		}
+	}
+	if c.W.Proto() >= 3 {
+		c.W.Array(1)
+	}
+	switch {
+	case !found:
+		c.W.Null()
+	case p.Legacy && len(ms) == 0:
+		c.W.Null()
+	case p.Legacy:
 		c.W.BulkString(ms[0].Node.TypeName())
-		return
-	}
-	q, err := jsonval.Compile(p.Text)
-	if err != nil {
-		c.W.Error(err.Error()) // on RESP3, inside the one-element array
-
-		return
-	}
-	ms := q.Find(doc.Root)
-	c.W.Array(len(ms))
-	for _, m := range ms {
-		c.W.BulkString(m.Node.TypeName())
+	default:
+		c.W.Array(len(ms))
+		for _, m := range ms {
+			c.W.BulkString(m.Node.TypeName())
+		}
 	}
 }
 
@@ -1311,6 +1330,21 @@ func jsonArrTrim(c *command.Context) {
 	c.W.Int(*last)
 }
 
+// jsonFindObj is jsonFind for JSON.OBJKEYS and JSON.OBJLEN, whose legacy
+// forms treat a path that does not compile like one without a match
+// (key_value.rs obj_len and json_obj_keys_legacy map get_first's error to
+// null).
+func jsonFindObj(c *command.Context, root *jsonval.Node, p jsonval.Path) ([]jsonval.Match, bool) {
+	if p.Legacy {
+		q, err := jsonval.Compile(p.Text)
+		if err != nil {
+			return nil, true
+		}
+		return q.Find(root), true
+	}
+	return jsonFind(c, root, p)
+}
+
 func writeKeys(c *command.Context, n *jsonval.Node) {
 	c.W.Array(len(n.Keys))
 	for _, k := range n.Keys {
@@ -1332,7 +1366,7 @@ func jsonObjKeys(c *command.Context) {
 		}
 		return
 	}
-	ms, ok := jsonFind(c, doc.Root, p)
+	ms, ok := jsonFindObj(c, doc.Root, p)
 	if !ok {
 		return
 	}
@@ -1371,7 +1405,7 @@ func jsonObjLen(c *command.Context) {
 		}
 		return
 	}
-	ms, ok := jsonFind(c, doc.Root, p)
+	ms, ok := jsonFindObj(c, doc.Root, p)
 	if !ok {
 		return
 	}

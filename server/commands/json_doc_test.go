@@ -94,6 +94,10 @@ JSON.SET doc $ '{"obj":{"a":1, "b":2}, "arr":[1,2,3], "str": "foo", "bool": true
 JSON.CLEAR doc $.* => 4
 JSON.GET doc $ => [{"obj":{},"arr":[],"str":"foo","bool":true,"int":0,"float":0}]
 `},
+		// "Delete an existing value" as the page now shows it. Earlier
+		// versions of the page merged null at $.a; RedisJSON's merge_value
+		// sets a matched location to the (non-object) patch, so that gives
+		// {"a":null} (see TestJSONMergeNullAtPath).
 		{"json.merge", `
 JSON.SET doc $ '{"a":2}' => OK
 JSON.MERGE doc $.b '8' => OK
@@ -102,7 +106,7 @@ JSON.SET doc $ '{"a":2}' => OK
 JSON.MERGE doc $.a '3' => OK
 JSON.GET doc $ => [{"a":3}]
 JSON.SET doc $ '{"a":2}' => OK
-JSON.MERGE doc $.a 'null' => OK
+JSON.MERGE doc $ '{"a":null}' => OK
 JSON.GET doc $ => [{}]
 JSON.SET doc $ '{"a":[2,4,6,8]}' => OK
 JSON.MERGE doc $.a '[10,12]' => OK
