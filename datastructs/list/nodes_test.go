@@ -64,8 +64,8 @@ func TestAppendNodeSplits(t *testing.T) {
 	if err := l.AppendNode(b); err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(elems(l), want) || l.nodes.n != 3 {
-		t.Fatalf("%d nodes, elements %v", l.nodes.n, elems(l))
+	if !slices.Equal(elems(l), want) || l.nodes.len() != 3 {
+		t.Fatalf("%d nodes, elements %v", l.nodes.len(), elems(l))
 	}
 }
 

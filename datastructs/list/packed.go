@@ -14,7 +14,7 @@ import (
 // read-only and valid until l is next modified; a snapshot writer stores
 // each node as it is and AppendNode rebuilds the list from them.
 func (l *List) Nodes(fn func(entries []byte) bool) {
-	for i := 0; i < l.nodes.n; i++ {
+	for i := 0; i < l.nodes.len(); i++ {
 		nd := l.nodes.at(i)
 		if !fn(nd.buf[nd.lo:]) {
 			return
@@ -75,7 +75,7 @@ func (l *List) AppendNode(b []byte) error {
 		l.PushAll(false, elems)
 		return nil
 	}
-	nd := &node{buf: make([]byte, len(b), datastructs.AllocSize(len(b))), n: int32(n)}
+	nd := &node{buf: newBuf(len(b), int(datastructs.AllocSize(len(b)))), n: int32(n)}
 	copy(nd.buf, b)
 	l.nodes.pushBack(nd)
 	l.alloc += nd.alloc()
