@@ -39,6 +39,9 @@ fuzz:
 	$(GO) test ./aof -run '^$$' -fuzz FuzzDecodeRecord -fuzztime $(FUZZTIME)
 	$(GO) test ./datastructs/glob -run '^$$' -fuzz . -fuzztime $(FUZZTIME)
 	$(GO) test ./snapshot -run '^$$' -fuzz FuzzReader -fuzztime $(FUZZTIME)
+	$(GO) test ./datastructs/hash -run '^$$' -fuzz FuzzFromListpack -fuzztime $(FUZZTIME)
+	$(GO) test ./datastructs/zset -run '^$$' -fuzz FuzzFromListpack -fuzztime $(FUZZTIME)
+	$(GO) test ./datastructs/list -run '^$$' -fuzz FuzzAppendNode -fuzztime $(FUZZTIME)
 	$(GO) test ./snapshot/rdb -run '^$$' -fuzz FuzzRestorePayload -fuzztime $(FUZZTIME)
 	$(GO) test ./snapshot/rdb -run '^$$' -fuzz FuzzLoad -fuzztime $(FUZZTIME)
 

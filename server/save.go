@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aikv/aikv/datastructs"
@@ -28,7 +29,8 @@ import (
 // first. The file is written to a temporary name, fsynced, renamed and the
 // directory fsynced, so a failed or killed save leaves the previous file
 // intact. With the log on, the snapshot is the log's base (FlagLogBase):
-// BGREWRITEAOF then drops the log records it covers.
+// BGREWRITEAOF then drops the log records it covers. While clients are
+// active the walk is paced to about a tenth of a core (see saveShare).
 
 // saveKind says why a background save runs.
 type saveKind uint8
@@ -48,6 +50,9 @@ type saveJob struct {
 	dirty   int64 // s.ks.Dirty when the save began
 	pending []captured
 	total   int64 // keys written so far (INFO)
+	// unpaced turns pacing off for the rest of the job (a SHUTDOWN
+	// waiting for it); see walkSnapshot.
+	unpaced atomic.Bool
 }
 
 type captured struct {
@@ -201,9 +206,30 @@ func (s *Server) runBGSave(job *saveJob, path string, opts snapshot.Options) (sn
 	return w.Info(), nil
 }
 
+// Pacing of background saves. A save's walk and encoding is CPU work
+// that competes with serving clients (on a 2-core machine, with the
+// clients' own load, a save at full speed halves throughput). While
+// clients are active (commands ran since the walker's previous step) the
+// walker sleeps after each step in proportion to the time the step took,
+// so the save uses about saveShare of a core; when the server is idle it
+// runs at full speed. SAVE, SHUTDOWN (which turns pacing off for a save
+// it waits for) and SYNC are not paced. A longer save keeps the
+// copy-on-write values of keys written before the walker reached them
+// only until the next step drains them, so pacing costs little memory.
+var (
+	// saveShare is the share of one core a paced save aims for.
+	saveShare = 0.1
+	// maxSavePause bounds one pause, so a step that took long (one
+	// huge key) does not stall the save for seconds.
+	maxSavePause = 50 * time.Millisecond
+	// savePause sleeps between paced steps (tests record the calls).
+	savePause = time.Sleep
+)
+
 // walkSnapshot runs job's capture walk over dbs databases in short
 // locked steps and hands what was captured to write with s.mu released.
-// The snapshot is ended when it returns, also on error.
+// The snapshot is ended when it returns, also on error. A BGSAVE or
+// BGREWRITEAOF walk is paced (see saveShare).
 func (s *Server) walkSnapshot(job *saveJob, dbs int, write func([]captured) error) error {
 	put := func(batch []captured) error {
 		if err := write(batch); err != nil {
@@ -212,21 +238,45 @@ func (s *Server) walkSnapshot(job *saveJob, dbs int, write func([]captured) erro
 		job.total += int64(len(batch))
 		return nil
 	}
+	pace := job.kind != saveSync
+	s.mu.Lock()
+	cmds := s.stats.commands
+	s.mu.Unlock()
+	var debt time.Duration
+	// The capture callback appends to job.pending under the lock while
+	// the previous batch is written without it: two slices take turns,
+	// so a save does not leave a trail of garbage slices (which would
+	// make the collector run, and the heap grow, sooner).
+	var spare []captured
 	for db := 0; db < dbs; db++ {
 		var cursor uint64
 		for {
 			s.mu.Lock()
+			start := time.Now()
+			busy := s.stats.commands != cmds
+			cmds = s.stats.commands
 			cursor = s.ks.DB(db).SnapshotStep(cursor, 512)
 			batch := job.pending
-			job.pending = nil
+			job.pending = spare[:0]
 			s.mu.Unlock()
 			if err := put(batch); err != nil {
 				s.abortSnapshot()
 				return err
 			}
+			clear(batch) // drop the captured values now written
+			spare = batch
 			if cursor == 0 {
 				break
 			}
+			if pace && busy && !job.unpaced.Load() {
+				debt += time.Duration(float64(time.Since(start)) * (1/saveShare - 1))
+				if debt >= time.Millisecond {
+					savePause(min(debt, maxSavePause))
+					debt = 0
+				}
+				continue
+			}
+			debt = 0
 			// Encoding and compressing is CPU work the clients wait
 			// behind when every P is busy: give way after each step
 			// (about 512 keys) instead of holding the P until the
@@ -518,6 +568,9 @@ func (s *Server) shutdownSave() {
 		(s.shutdownMode == command.ShutdownDefault && len(s.cfg.Save) > 0)
 	if !want || s.ks.Loading {
 		return
+	}
+	if s.save.job != nil {
+		s.save.job.unpaced.Store(true)
 	}
 	s.waitSaveLocked()
 	if err := s.saveSyncLocked(); err != nil {

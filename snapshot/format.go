@@ -17,8 +17,12 @@ const Magic = "AIKVSNAP"
 const endMagic = "AIKVEND\n"
 
 // Version is the format version this package writes. Readers accept every
-// version in [1, Version].
-const Version = 1
+// version in [1, Version]. Version 2 added packed chunks (see doc.go).
+const Version = 2
+
+// writeVersion is the version writers produce: Version, except in tests
+// that write the older layout to check it still loads.
+var writeVersion uint16 = Version
 
 // Header flags.
 const (

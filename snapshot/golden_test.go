@@ -20,19 +20,32 @@ import (
 	"github.com/aikv/aikv/datastructs/zset"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/v1.snap")
+var update = flag.Bool("update", false, "rewrite the golden file of the current version (testdata/vN.snap)")
 
-const goldenPath = "testdata/v1.snap"
+// goldenPath is the fixture of the current version; older versions keep
+// theirs (goldenPathOf) and must go on loading.
+var goldenPath = goldenPathOf(Version)
 
-// goldenFile writes the fillSmall dataset with fixed header fields, keys
-// in sorted order, and the writer's limits shrunk so the small fixture
-// still has several blocks and continuation records of every type.
-func goldenFile(t testing.TB) ([]byte, *datastructs.Keyspace) {
+func goldenPathOf(version uint16) string { return fmt.Sprintf("testdata/v%d.snap", version) }
+
+// goldenFile writes the fixture dataset of a format version with fixed
+// header fields, keys in sorted order, and the writer's limits shrunk so
+// the small fixture still has several blocks and continuation records of
+// every type: fillSmall for version 1; for version 2 also collections
+// that are stored packed in several records (a list of several nodes) or
+// that stay element chunks (a hashtable hash, a skiplist zset, a set of
+// strings, an intset or listpack too big for one chunk).
+func goldenFile(t testing.TB, version uint16) ([]byte, *datastructs.Keyspace) {
 	t.Helper()
-	defer func(bt, cb, ce int) { blockTarget, chunkBytes, chunkElems = bt, cb, ce }(blockTarget, chunkBytes, chunkElems)
-	blockTarget, chunkBytes, chunkElems = 700, 300, 8
+	defer func(bt, cb, ce int, v uint16) {
+		blockTarget, chunkBytes, chunkElems, writeVersion = bt, cb, ce, v
+	}(blockTarget, chunkBytes, chunkElems, writeVersion)
+	blockTarget, chunkBytes, chunkElems, writeVersion = 700, 300, 8, version
 	ks := newKS(baseTime)
 	fillSmall(ks)
+	if version >= 2 {
+		fillPacked(ks)
+	}
 	var buf bytes.Buffer
 	w, err := NewWriter(&buf, Options{Seq: 4242, Created: time.UnixMilli(baseTime), Codecs: []Codec{fakeCodec{}}})
 	if err != nil {
@@ -106,18 +119,26 @@ func recordDump(t testing.TB, data []byte) []string {
 	return append(out, fmt.Sprintf("keys %v records %d", info.Keys, info.Records))
 }
 
-// TestGolden pins format version 1: the fixture must load into the
-// dataset it was made from, and today's writer must produce the same
-// records. Run with -update only for a deliberate format change (which
-// also bumps Version and keeps a reader for the old one).
+// TestGolden pins every format version: each fixture must load into the
+// dataset it was made from, and today's writer, set to write that
+// version, must produce the same records. Run with -update only for a
+// deliberate format change (which also bumps Version and keeps a reader
+// for the old one); it rewrites the current version's fixture only.
 func TestGolden(t *testing.T) {
-	data, ks := goldenFile(t)
-	if *update {
-		if err := os.WriteFile(goldenPath, data, 0o644); err != nil {
+	for v := uint16(1); v <= Version; v++ {
+		t.Run(fmt.Sprintf("v%d", v), func(t *testing.T) { testGolden(t, v) })
+	}
+}
+
+func testGolden(t *testing.T, version uint16) {
+	data, ks := goldenFile(t, version)
+	path := goldenPathOf(version)
+	if *update && version == Version {
+		if err := os.WriteFile(path, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	fixture, err := os.ReadFile(goldenPath)
+	fixture, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +152,7 @@ func TestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	equalKS(t, ks, dst)
-	if info.Seq != 4242 || info.Created.UnixMilli() != baseTime || info.Version != 1 {
+	if info.Seq != 4242 || info.Created.UnixMilli() != baseTime || info.Version != version {
 		t.Fatalf("header %+v", info.Header)
 	}
 	if want, got := recordDump(t, data), recordDump(t, fixture); !slices.Equal(want, got) {
@@ -150,6 +171,9 @@ func FuzzReader(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(golden)
+	if old, err := os.ReadFile(goldenPathOf(1)); err == nil {
+		f.Add(old)
+	}
 	f.Add(smallFile(f))
 	ks := newKS(baseTime)
 	ks.DB(0).SetString(b("k"), b("v"), 5, false)
@@ -161,25 +185,62 @@ func FuzzReader(f *testing.F) {
 		f.Add(buf.Bytes())
 	}
 	f.Add([]byte(Magic))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		r, err := NewReader(bytes.NewReader(data), Options{Codecs: []Codec{fakeCodec{}}})
-		if err != nil {
-			return
+	f.Fuzz(fuzzReader)
+}
+
+// fuzzReader is FuzzReader's body: data must be refused with ErrCorrupt
+// (or loaded) alike by Next and by the loader, never crash either.
+func fuzzReader(t *testing.T, data []byte) {
+	r, err := NewReader(bytes.NewReader(data), Options{Codecs: []Codec{fakeCodec{}}})
+	if err != nil {
+		return
+	}
+	defer r.Close()
+	// Next (what Verify uses: packed chunks unpacked, values
+	// rebuilt element by element) into one keyspace ...
+	viaNext := newKS(baseTime)
+	viaNext.Loading = true
+	nextOK := true
+	for nextOK {
+		it, err := r.Next()
+		if err == io.EOF {
+			break
 		}
-		defer r.Close()
-		for {
-			_, err := r.Next()
-			if err == io.EOF {
-				return
+		if err != nil && !errors.Is(err, ErrUnknownType) {
+			if !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("error without ErrCorrupt: %v", err)
 			}
-			if err != nil && !errors.Is(err, ErrUnknownType) {
-				if !errors.Is(err, ErrCorrupt) {
-					t.Fatalf("error without ErrCorrupt: %v", err)
-				}
-				return
+			nextOK = false
+		}
+		if err == nil && it.DB < viaNext.NumDBs() {
+			if it.Value == nil {
+				viaNext.DB(it.DB).SetString([]byte(it.Key), []byte(it.Str), it.ExpireAt, false)
+			} else {
+				viaNext.DB(it.DB).SetValue([]byte(it.Key), it.Value, it.ExpireAt, false)
 			}
 		}
-	})
+	}
+	// ... and the loader (packed chunks adopted whole) into
+	// another: both refuse the file or both load the same data.
+	if r.Header().Databases > 16 {
+		return
+	}
+	r2, err := NewReader(bytes.NewReader(data), Options{Codecs: []Codec{fakeCodec{}}})
+	if err != nil {
+		t.Fatalf("second open: %v", err)
+	}
+	defer r2.Close()
+	viaLoad := newKS(baseTime)
+	_, err = r2.Load(viaLoad)
+	if err != nil && !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrUnknownType) {
+		t.Fatalf("load: error without ErrCorrupt: %v", err)
+	}
+	if (err == nil) != nextOK {
+		t.Fatalf("Next ok %v, Load error %v", nextOK, err)
+	}
+	if err == nil {
+		equalKS(t, viaNext, viaLoad)
+	}
 }
 
 type runtimeMem struct{ total uint64 }

@@ -137,6 +137,38 @@ func fillSmall(ks *datastructs.Keyspace) {
 	ks.DB(15).SetString(b("last"), b("db"), 0, false)
 }
 
+// fillPacked adds to fillSmall the keys the version 2 fixture needs (see
+// goldenFile).
+func fillPacked(ks *datastructs.Keyspace) {
+	db := ks.DB(6)
+	l := list.New()
+	for i := 0; i < 2*list.NodeCap+10; i++ {
+		l.PushBack(fmt.Sprint("n", i))
+	}
+	db.SetValue(b("l:nodes"), l, baseTime+2000, false)
+	h := hash.New()
+	for i := 0; i < 40; i++ { // a listpack of more than 300 bytes
+		h.Set(b(fmt.Sprint("field", i)), b(fmt.Sprint("value", i)))
+	}
+	db.SetValue(b("h:longlp"), h, 0, false)
+	h = hash.New()
+	h.Set(b("f"), b(strings.Repeat("v", hash.MaxListpackValue+1)))
+	db.SetValue(b("h:table"), h, 0, false)
+	s := set.New()
+	for i := 0; i < 50; i++ { // 400 bytes of intset
+		s.Add(b(fmt.Sprint(i * 3)))
+	}
+	db.SetValue(b("set:bigints"), s, 0, false)
+	s = set.New()
+	s.Add(b("a"))
+	s.Add(b("b"))
+	db.SetValue(b("set:strings"), s, 0, false)
+	z := zset.New()
+	z.Set(strings.Repeat("m", zset.MaxListpackValue+1), 1)
+	z.Set("x", -2.5)
+	db.SetValue(b("z:skiplist"), z, 0, false)
+}
+
 // equalKS fails unless got holds exactly want's keys, values, TTLs and
 // encodings (including keys whose TTL has passed).
 func equalKS(t testing.TB, want, got *datastructs.Keyspace) {

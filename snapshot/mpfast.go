@@ -119,6 +119,20 @@ func (r *Reader) mpPeek() (byte, error) {
 }
 
 func (r *Reader) mpBytesLen() (int, error) {
+	if r.roff < len(r.raw) {
+		c, rest := r.raw[r.roff], r.rest()
+		switch {
+		case c == 0xc4 && rest >= 2: // bin8
+			r.roff += 2
+			return int(r.raw[r.roff-1]), nil
+		case c == 0xc5 && rest >= 3: // bin16
+			r.roff += 3
+			return int(binary.BigEndian.Uint16(r.raw[r.roff-2:])), nil
+		case c == 0xc6 && rest >= 5: // bin32
+			r.roff += 5
+			return int(binary.BigEndian.Uint32(r.raw[r.roff-4:])), nil
+		}
+	}
 	n, err := r.slow().DecodeBytesLen()
 	r.synced()
 	return n, err

@@ -10,6 +10,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"unsafe"
@@ -57,6 +58,10 @@ type Reader struct {
 	hints []uint64
 
 	aux map[string][]byte
+
+	// keepPacked leaves packed chunks packed (Record.packed) for the
+	// loader, which adopts them whole; otherwise they are unpacked.
+	keepPacked bool
 
 	rec     Record
 	inKey   bool // the last record had More set
@@ -504,7 +509,7 @@ func (r *Reader) decodeRecord() error {
 func (r *Reader) decodeChunk(rec *Record) error {
 	rec.Str = ""
 	clear(rec.Elems)
-	rec.Elems, rec.Scores, rec.Blob = rec.Elems[:0], rec.Scores[:0], rec.Blob[:0]
+	rec.Elems, rec.Scores, rec.Blob, rec.packed = rec.Elems[:0], rec.Scores[:0], rec.Blob[:0], nil
 	switch rec.Tag {
 	case TagString:
 		c, err := r.mpPeek()
@@ -521,6 +526,9 @@ func (r *Reader) decodeChunk(rec *Record) error {
 			return errors.New("empty continuation chunk")
 		}
 	case TagList, TagSet, TagHash, TagZSet:
+		if r.roff < len(r.raw) && isBinCode(r.raw[r.roff]) {
+			return r.decodePacked(rec)
+		}
 		m, err := r.mpArrayLen()
 		if err != nil {
 			return err
@@ -577,6 +585,81 @@ func (r *Reader) decodeChunk(rec *Record) error {
 	return nil
 }
 
+// isBinCode reports whether c starts a msgpack bin.
+func isBinCode(c byte) bool { return c >= 0xc4 && c <= 0xc6 }
+
+// decodePacked decodes a packed chunk of a built-in collection (version
+// 2): a bin holding an intset (set), a listpack (hash, zset) or a list
+// node. A set, hash or zset has one such record, a list one per node.
+// The loader keeps the chunk packed and checks it completely when it
+// adopts it; for everyone else it is unpacked into Elems (and Scores),
+// its structure checked (repeated members are found when the value is
+// rebuilt, as for element chunks).
+func (r *Reader) decodePacked(rec *Record) error {
+	if r.hdr.Version < 2 {
+		return fmt.Errorf("packed chunk in a version %d file", r.hdr.Version)
+	}
+	if rec.Tag != TagList && (!rec.First || rec.More) {
+		return errors.New("packed chunk in a key of several records")
+	}
+	n, err := r.mpBytesLen()
+	if err != nil {
+		return err
+	}
+	if n <= 0 || n > r.rest() {
+		return fmt.Errorf("packed chunk of %d bytes, %d left in the block", n, r.rest())
+	}
+	p := r.raw[r.roff : r.roff+n : r.roff+n]
+	r.roff += n
+	if r.keepPacked {
+		rec.packed = p
+		return nil
+	}
+	str := func(s string) { rec.Elems = append(rec.Elems, strings.Clone(s)) }
+	switch rec.Tag {
+	case TagList:
+		_, err = list.ParseNode(p, str)
+	case TagSet:
+		_, err = set.ParseIntset(p, func(v int64) { rec.Elems = append(rec.Elems, strconv.FormatInt(v, 10)) })
+	case TagHash:
+		_, _, err = hash.ParseListpack(p, func(f, v string) { str(f); str(v) })
+	default:
+		_, _, err = zset.ParseListpack(p, func(m string, sc float64) {
+			str(m)
+			rec.Scores = append(rec.Scores, sc)
+		})
+	}
+	return err
+}
+
+// buildPacked rebuilds a collection from its packed chunk, checking it
+// completely.
+func buildPacked(tag Tag, p []byte) (datastructs.Value, error) {
+	switch tag {
+	case TagList:
+		l := list.New()
+		if err := l.AppendNode(p); err != nil {
+			return nil, err
+		}
+		return l, nil
+	case TagSet:
+		return nilIfErr(set.FromIntset(p))
+	case TagHash:
+		return nilIfErr(hash.FromListpack(p))
+	default:
+		return nilIfErr(zset.FromListpack(p))
+	}
+}
+
+// nilIfErr turns a typed value and an error into a Value that is nil
+// (not a typed nil) on error.
+func nilIfErr[V datastructs.Value](v V, err error) (datastructs.Value, error) {
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
 // isStrCode reports whether c starts a msgpack str or bin.
 func isStrCode(c byte) bool {
 	return c >= 0xa0 && c <= 0xbf || c >= 0xc4 && c <= 0xc6 || c >= 0xd9 && c <= 0xdb
@@ -619,10 +702,6 @@ func (r *Reader) item(rec *Record) (Item, error) {
 		rec, err = r.NextRecord()
 		return err == nil
 	}
-	dup := func(what string, v string) error {
-		r.err = r.recErr("key %q: duplicate %s %q", it.Key, what, v)
-		return r.err
-	}
 	switch rec.Tag {
 	case TagString:
 		if !rec.More {
@@ -638,11 +717,54 @@ func (r *Reader) item(rec *Record) (Item, error) {
 	case TagList:
 		l := list.New()
 		for ok := true; ok; ok = more() {
+			if rec.packed != nil {
+				if perr := l.AppendNode(rec.packed); perr != nil {
+					r.err = r.recErr("key %q (list): %v", it.Key, perr)
+					return Item{}, r.err
+				}
+				continue
+			}
 			for _, s := range rec.Elems {
 				l.PushBack(s)
 			}
 		}
 		it.Value = l
+	case TagSet, TagHash, TagZSet:
+		if rec.packed == nil {
+			return r.itemElems(rec, it)
+		}
+		v, perr := buildPacked(rec.Tag, rec.packed)
+		if perr != nil {
+			r.err = r.recErr("key %q (%v): %v", it.Key, rec.Tag, perr)
+			return Item{}, r.err
+		}
+		it.Value = v
+	default:
+		if err := r.nextExt(rec, &it); err != nil {
+			return Item{}, err
+		}
+	}
+	if err != nil {
+		return Item{}, err
+	}
+	return it, nil
+}
+
+// itemElems rebuilds a set, hash or zset stored as element chunks.
+func (r *Reader) itemElems(rec *Record, it Item) (Item, error) {
+	var err error
+	more := func() bool {
+		if !rec.More {
+			return false
+		}
+		rec, err = r.NextRecord()
+		return err == nil
+	}
+	dup := func(what string, v string) error {
+		r.err = r.recErr("key %q: duplicate %s %q", it.Key, what, v)
+		return r.err
+	}
+	switch rec.Tag {
 	case TagSet:
 		s := set.New()
 		for ok := true; ok; ok = more() {
@@ -677,10 +799,6 @@ func (r *Reader) item(rec *Record) (Item, error) {
 		}
 		z.Compact()
 		it.Value = z
-	default:
-		if err := r.nextExt(rec, &it); err != nil {
-			return Item{}, err
-		}
 	}
 	if err != nil {
 		return Item{}, err
@@ -763,6 +881,7 @@ func (r *Reader) LoadLocked(ks *datastructs.Keyspace, lock sync.Locker, every in
 	if lock == nil {
 		lock = noLock{}
 	}
+	r.keepPacked = true
 	lock.Lock()
 	prevLoading, prevDirty := ks.Loading, ks.Dirty
 	ks.Loading = true
@@ -842,9 +961,13 @@ func (r *Reader) LoadLocked(ks *datastructs.Keyspace, lock sync.Locker, every in
 // loadBatch is the number of keys LoadLocked's decoder hands over at once.
 const loadBatch = 1024
 
-// batchElems bounds the collection elements a batch holds for the
-// builders, so batches of mid-size collections stay small.
-const batchElems = 32 << 10
+// batchElems and batchPacked bound the collection elements and packed
+// bytes a batch holds for the builders, so batches of mid-size
+// collections stay small.
+const (
+	batchElems  = 32 << 10
+	batchPacked = 1 << 20
+)
 
 // builders is the number of LoadLocked's builder goroutines: building
 // small collections is most of a load's work when they are many.
@@ -855,29 +978,31 @@ const builders = 2
 // stopped.
 //
 // A small collection (one record) is not built by the decoder: its
-// elements are copied to elems (and scores) and raw says where they are;
-// the builder goroutine builds it. Other values are built by the decoder
-// (raw[i].tag is 0).
+// elements are copied to elems (and scores), or its packed chunk to
+// packed, and raw says where they are; the builder goroutine builds it.
+// Other values are built by the decoder (raw[i].tag is 0).
 type batch struct {
 	items  []datastructs.BulkItem
 	at     []recPos // where each item's last record starts
 	raw    []rawValue
 	elems  []string
 	scores []float64
+	packed []byte
 	err    error
 }
 
 // rawValue locates an unbuilt collection's elements in its batch.
 type rawValue struct {
 	tag    Tag
-	lo, hi int // elems[lo:hi]
+	isPack bool // packed[lo:hi], else elems[lo:hi]
+	lo, hi int
 	slo    int // a zset's scores: scores[slo:slo+hi-lo]
 }
 
 func (b *batch) reset() {
 	clear(b.items)
 	clear(b.elems)
-	b.items, b.at, b.raw, b.elems, b.scores, b.err = b.items[:0], b.at[:0], b.raw[:0], b.elems[:0], b.scores[:0], nil
+	b.items, b.at, b.raw, b.elems, b.scores, b.packed, b.err = b.items[:0], b.at[:0], b.raw[:0], b.elems[:0], b.scores[:0], b.packed[:0], nil
 }
 
 // decodeBatches is LoadLocked's decoder: it fills batches of n keys from
@@ -892,7 +1017,7 @@ func (r *Reader) decodeBatches(n int, outs []chan *batch, free <-chan *batch, st
 		default:
 			b = &batch{items: make([]datastructs.BulkItem, 0, n), at: make([]recPos, 0, n), raw: make([]rawValue, 0, n)}
 		}
-		for len(b.items) < n && len(b.elems) < batchElems {
+		for len(b.items) < n && len(b.elems) < batchElems && len(b.packed) < batchPacked {
 			rec, err := r.NextRecord()
 			if err != nil {
 				b.err = err
@@ -900,7 +1025,10 @@ func (r *Reader) decodeBatches(n int, outs []chan *batch, free <-chan *batch, st
 			}
 			raw := rawValue{}
 			it := Item{DB: rec.DB, Key: rec.Key, ExpireAt: rec.ExpireAt}
-			if !rec.More && rec.Tag >= TagList && rec.Tag <= TagHash {
+			if !rec.More && rec.packed != nil {
+				raw = rawValue{tag: rec.Tag, isPack: true, lo: len(b.packed), hi: len(b.packed) + len(rec.packed)}
+				b.packed = append(b.packed, rec.packed...)
+			} else if !rec.More && rec.Tag >= TagList && rec.Tag <= TagHash {
 				raw = rawValue{tag: rec.Tag, lo: len(b.elems), hi: len(b.elems) + len(rec.Elems)}
 				b.elems = append(b.elems, rec.Elems...)
 				if rec.Tag == TagZSet {
@@ -939,6 +1067,15 @@ func buildBatches(in <-chan *batch, out chan<- *batch, stop <-chan struct{}) {
 	for b := range in {
 		for i, raw := range b.raw {
 			if raw.tag == 0 {
+				continue
+			}
+			if raw.isPack {
+				v, err := buildPacked(raw.tag, b.packed[raw.lo:raw.hi])
+				if err != nil {
+					b.items, b.err = b.items[:i], b.at[i].err(fmt.Sprintf("key %q (%v): %v", b.items[i].Key, raw.tag, err))
+					break
+				}
+				b.items[i].Value = v
 				continue
 			}
 			var sc []float64

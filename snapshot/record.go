@@ -71,6 +71,13 @@ type Record struct {
 	Scores []float64
 	// Blob is a Codec's chunk for any other tag.
 	Blob []byte
+
+	// packed is a built-in collection's packed chunk (version 2: an
+	// intset, a hash or zset listpack, a list node), a view of the
+	// current block, when the Reader keeps packed chunks (the loader).
+	// Otherwise NextRecord unpacks it into Elems and Scores, so tools
+	// see the same records from every version.
+	packed []byte
 }
 
 // Codec adds a value type to the format without touching the core: the

@@ -94,6 +94,12 @@ type Writer struct {
 	elems  []string
 	scores []float64
 	blob   []byte
+	// packed stores compact encodings as one bin chunk (version >= 2);
+	// view is the pending packed chunk, a read-only view of the value
+	// (or of ints); ints is scratch for an intset's bytes.
+	packed bool
+	view   []byte
+	ints   []byte
 }
 
 // NewWriter writes the header to w and returns a Writer. It does not
@@ -114,7 +120,8 @@ func NewWriter(w io.Writer, opts Options) (*Writer, error) {
 	sw := &Writer{
 		out:    w,
 		sum:    xxhash.New(),
-		hdr:    Header{Version: Version, Databases: n, Created: created, Seq: opts.Seq},
+		hdr:    Header{Version: writeVersion, Databases: n, Created: created, Seq: opts.Seq},
+		packed: writeVersion >= 2,
 		keys:   make([]uint64, n),
 		codecs: map[datastructs.Type]Codec{},
 	}
@@ -190,16 +197,31 @@ func (w *Writer) Add(db int, key string, e *datastructs.Entry) error {
 		switch v := e.Obj().(type) {
 		case *list.List:
 			k.tag = TagList
-			v.Ascend(0, func(_ int, s string) bool { return w.elem(k, s) })
+			if w.packed {
+				v.Nodes(func(b []byte) bool { return w.packedChunk(k, b) })
+			} else {
+				v.Ascend(0, func(_ int, s string) bool { return w.elem(k, s) })
+			}
 		case *set.Set:
 			k.tag = TagSet
-			v.Range(func(m string) bool { return w.elem(k, m) })
+			if ints, ok := v.AppendIntset(w.ints[:0]); w.packed && ok && len(ints) <= chunkBytes {
+				w.ints = ints
+				w.packedChunk(k, ints)
+			} else {
+				v.Range(func(m string) bool { return w.elem(k, m) })
+			}
 		case *hash.Hash:
 			k.tag = TagHash
-			v.Range(func(f, val string) bool { return w.pair(k, f, val) })
+			if lp := v.Listpack(); w.packed && lp != nil && len(lp) <= chunkBytes {
+				w.packedChunk(k, lp)
+			} else {
+				v.Range(func(f, val string) bool { return w.pair(k, f, val) })
+			}
 		case *zset.ZSet:
 			k.tag = TagZSet
-			if v.Len() > 0 {
+			if lp := v.Listpack(); w.packed && lp != nil && len(lp) <= chunkBytes {
+				w.packedChunk(k, lp)
+			} else if v.Len() > 0 {
 				v.Range(0, v.Len()-1, false, func(m string, sc float64) bool { return w.scored(k, m, sc) })
 			}
 		default:
@@ -236,6 +258,7 @@ type keyRec struct {
 	wrote   bool // first record written
 	pending int  // elements pending (blob: 1 when a blob is pending)
 	bytes   int  // bytes pending
+	packed  bool // the pending chunk is w.view, a packed chunk
 }
 
 func (w *Writer) addString(k *keyRec, s string) {
@@ -296,6 +319,20 @@ func (w *Writer) chunk(k *keyRec, b []byte) error {
 	return w.err
 }
 
+// packedChunk queues a collection's compact encoding (an intset, a
+// listpack, a list node) as a chunk of its own; the previous one is
+// written first, flagged as followed by more. b must stay unchanged until
+// the next chunk or the end of the key.
+func (w *Writer) packedChunk(k *keyRec, b []byte) bool {
+	if k.pending > 0 {
+		w.flushChunk(k, true)
+	}
+	w.view = b
+	k.packed = true
+	k.pending = 1
+	return w.err == nil
+}
+
 // flushChunk writes the pending chunk (if any, or an empty final chunk
 // for a key with no record yet) as one record.
 func (w *Writer) flushChunk(k *keyRec, more bool) {
@@ -303,13 +340,15 @@ func (w *Writer) flushChunk(k *keyRec, more bool) {
 		return
 	}
 	w.beginRecord(k, more)
-	switch k.tag {
-	case TagList, TagSet, TagHash:
+	switch {
+	case k.packed:
+		w.enc.EncodeBytes(w.view)
+	case k.tag == TagList || k.tag == TagSet || k.tag == TagHash:
 		w.enc.EncodeArrayLen(len(w.elems))
 		for _, s := range w.elems {
 			w.enc.EncodeString(s)
 		}
-	case TagZSet:
+	case k.tag == TagZSet:
 		w.enc.EncodeArrayLen(2 * len(w.elems))
 		for i, s := range w.elems {
 			w.enc.EncodeString(s)
@@ -323,8 +362,8 @@ func (w *Writer) flushChunk(k *keyRec, more bool) {
 	}
 	w.endRecord()
 	clear(w.elems)
-	w.elems, w.scores, w.blob = w.elems[:0], w.scores[:0], w.blob[:0]
-	k.pending, k.bytes = 0, 0
+	w.elems, w.scores, w.blob, w.view = w.elems[:0], w.scores[:0], w.blob[:0], nil
+	k.pending, k.bytes, k.packed = 0, 0, false
 }
 
 // beginRecord starts a record of k: the first one carries the key.

@@ -478,6 +478,11 @@ func FromPairs(pairs []string) (h *Hash, dup string) {
 		// duplicate check is then a scan per field).
 		if small {
 			h.lp = make([]byte, lpHdr, datastructs.AllocSize(need))
+		} else {
+			// As Redis's load: straight into a table sized for the
+			// pairs, not a listpack that converts on the way after a
+			// quadratic fill.
+			h.ht = &table{d: dict.New[string](n)}
 		}
 		for i := 0; i < len(pairs); i += 2 {
 			f := pairs[i]

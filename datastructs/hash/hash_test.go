@@ -271,7 +271,11 @@ func TestFromPairs(t *testing.T) {
 		for i := 0; i < len(pairs); i += 2 {
 			want.SetString([]byte(pairs[i]), pairs[i+1])
 		}
-		if got.Len() != want.Len() || got.Encoding() != want.Encoding() || got.Size() != want.Size() {
+		// A hashtable is sized for the pairs at once, so it is never
+		// bigger than one grown field by field (which may stop halfway
+		// through a rehash, with both tables).
+		sizeOK := got.Size() == want.Size() || want.Encoding() == "hashtable" && got.Size() <= want.Size()
+		if got.Len() != want.Len() || got.Encoding() != want.Encoding() || !sizeOK {
 			t.Fatalf("n=%d: len %d enc %s size %d, want %d %s %d", tc.n, got.Len(), got.Encoding(), got.Size(), want.Len(), want.Encoding(), want.Size())
 		}
 		var g, w []string
