@@ -2,6 +2,7 @@ package zset
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strconv"
 	"testing"
 )
@@ -62,5 +63,22 @@ func BenchmarkScoreRange(b *testing.B) {
 				z.ScoreRange(ScoreBound{Value: f}, ScoreBound{Value: f + 10})
 			}
 		})
+	}
+}
+
+// BenchmarkUpdateRandom is redis-benchmark's zadd test with -r 100000:
+// ZADD myzset <random score> element:<random>, mostly moving an existing
+// member of a 100k-member set to a new score.
+func BenchmarkUpdateRandom(b *testing.B) {
+	const n = 100000
+	z := NewSkiplist()
+	members := make([]string, n)
+	for i := range members {
+		members[i] = fmt.Sprintf("element:%012d", i)
+		z.Set(members[i], float64(rand.IntN(n)))
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		z.Set(members[rand.IntN(n)], float64(rand.IntN(n)))
 	}
 }
