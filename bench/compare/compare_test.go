@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"math"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -139,8 +142,12 @@ func TestReportTable(t *testing.T) {
 			{Test: "incr", Redis: cell{RPS: 100, P50: 1, P99: 2}, AiKv: cell{RPS: math.NaN(), P50: math.NaN(), P99: math.NaN(), Err: "exit status 1"}},
 		},
 	}}}
-	rep.Mem[0] = memStats{IdleKB: 1024, PerConnBytes: 2048, PerKeyBytes: 100}
-	rep.Mem[1] = memStats{IdleKB: 2048, PerConnBytes: 1024, PerKeyBytes: 125}
+	rep.Mem[0] = memStats{IdleKB: 1024, PerConnBytes: 2048, PerKeyBytes: 100, Keys: 1000000,
+		SnapshotBytes: 33 << 20, SaveTime: 500 * time.Millisecond,
+		Restarts: []restartResult{{Ready: 700 * time.Millisecond, CPU: 650 * time.Millisecond, Load: "1.00 0.90 0.80"}}}
+	rep.Mem[1] = memStats{IdleKB: 2048, PerConnBytes: 1024, PerKeyBytes: 125, Keys: 1000000,
+		SnapshotBytes: 6 << 20, SaveTime: 250 * time.Millisecond,
+		Restarts: []restartResult{{Ready: 350 * time.Millisecond, CPU: 400 * time.Millisecond, Load: "1.10 0.90 0.80"}}}
 	var b bytes.Buffer
 	rep.write(&b)
 	out := b.String()
@@ -155,11 +162,52 @@ func TestReportTable(t *testing.T) {
 		"| idle RSS | 1.0 MB | 2.0 MB | 2.00 |",
 		"| RSS per idle connection (1000 connections) | 2.0 KB | 1.0 KB | 0.50 |",
 		"| RSS per key (1000000 SETs, 14-byte keys, 16-byte values) | 100.0 B | 125.0 B | 1.25 |",
-		"n/a (snapshots not built)",
+		"| restart-to-ready time (1000000 keys) | 0.700 s | 0.350 s | 0.50 |",
+		"| snapshot file size (1000000 keys) | 33.0 MB | 6.0 MB | 0.18 |",
+		"restarted on the same directory 1 time(s)",
+		"first +PONG after which DBSIZE is 1000000",
+		"Redis 0.700 s (CPU 0.65 s, load avg 1.00 0.90 0.80)",
+		"AiKv 0.350 s (CPU 0.40 s, load avg 1.10 0.90 0.80)",
+		"Redis dump.rdb 34603008 bytes (34.6 B/key, SAVE took 0.500 s)",
+		"AiKv dump.aikv 6291456 bytes (6.3 B/key, SAVE took 0.250 s)",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)
 		}
+	}
+	if strings.Contains(out, "n/a (snapshots not built)") || strings.Contains(out, "- error:") && !strings.Contains(out, "- error: incr on AiKv") {
+		t.Errorf("report has a stale or unexpected line:\n%s", out)
+	}
+}
+
+// TestReportRestartMedianAndErrors: the restart row shows the median of
+// the runs; a server without a snapshot or restarts shows "error" in
+// both rows, no ratio, and its error below the table.
+func TestReportRestartMedianAndErrors(t *testing.T) {
+	o, _ := parseFlags([]string{"-rounds", "3"})
+	o.skipThroughput = true
+	rep := &report{Options: o, Began: time.Unix(0, 0)}
+	rep.Mem[0] = memStats{IdleKB: 1024, PerConnBytes: 2048, PerKeyBytes: 100, Keys: 1000000, SnapshotBytes: 1 << 20,
+		Restarts: []restartResult{{Ready: 900 * time.Millisecond}, {Ready: 500 * time.Millisecond}, {Ready: 600 * time.Millisecond}}}
+	rep.Mem[1] = memStats{IdleKB: 2048, PerConnBytes: 1024, PerKeyBytes: 125, Keys: 1000000, SnapshotBytes: -1,
+		Err: errors.New("AiKv: SAVE: got \"-ERR boom\", want \"+OK\"")}
+	var b bytes.Buffer
+	rep.write(&b)
+	out := b.String()
+	for _, want := range []string{
+		"| restart-to-ready time (1000000 keys) | 0.600 s | error | n/a |",
+		"| snapshot file size (1000000 keys) | 1.0 MB | error | n/a |",
+		"restarted on the same directory 3 time(s)",
+		"Redis 0.900 0.500 0.600 s",
+		"- snapshot files: Redis dump.rdb 1048576 bytes",
+		`- error: AiKv: AiKv: SAVE: got "-ERR boom", want "+OK"`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "AiKv dump.aikv") {
+		t.Errorf("report describes a snapshot AiKv did not write:\n%s", out)
 	}
 }
 
@@ -205,4 +253,85 @@ func TestServerLifecycle(t *testing.T) {
 	if _, err := s.do("PING"); err == nil {
 		t.Error("server still answers after stop")
 	}
+}
+
+// TestRestartOnSnapshot drives the restart path on a real redis-server:
+// SAVE writes dump.rdb, a restart on the same directory is ready only
+// with the dataset loaded, alternating rounds skip a server without a
+// snapshot, and a DBSIZE that never matches is an error.
+func TestRestartOnSnapshot(t *testing.T) {
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		t.Skip("redis-server not installed")
+	}
+	useProcs(t)
+	s, err := startServer("Redis", bin, "off")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := loadKeys(s.addr(), 3000); err != nil {
+		t.Fatal(err)
+	}
+	_, size, err := saveSnapshot(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(filepath.Join(s.Dir, "dump.rdb"))
+	if err != nil || st.Size() != size || size <= 0 {
+		t.Fatalf("saveSnapshot size %d, dump.rdb: %v %v", size, st, err)
+	}
+	s.stop()
+
+	names := [2]string{"Redis", "AiKv"}
+	bins := [2]string{bin, "/nonexistent/aikv-server"}
+	dirs := [2]string{s.Dir, ""}
+	runs, errs := restartRounds("test", names, bins, dirs, 2, 3000)
+	if errs[0] != nil || errs[1] != nil {
+		t.Fatal(errs)
+	}
+	if len(runs[0]) != 2 || len(runs[1]) != 0 {
+		t.Fatalf("runs: %d Redis, %d AiKv; want 2, 0", len(runs[0]), len(runs[1]))
+	}
+	for _, r := range runs[0] {
+		if r.Ready <= 0 || r.Keys != 3000 || r.LogSecs < 0 {
+			t.Errorf("restart result %+v", r)
+		}
+	}
+
+	// The dataset on disk has 3000 keys: waiting for 3001 must fail
+	// (with a DBSIZE message), not report a ready time.
+	if s2, err := startLoaded("Redis", bin, s.Dir, noPersist, 3*time.Second, 3001); err == nil {
+		s2.stop()
+		t.Fatal("startLoaded with the wrong key count succeeded")
+	} else if !strings.Contains(err.Error(), `DBSIZE stayed ":3000"`) {
+		t.Errorf("startLoaded error %v", err)
+	}
+}
+
+// TestStartExitedServer: a server process that exits at once is reported
+// as exited (with its output), not waited for until the timeout.
+func TestStartExitedServer(t *testing.T) {
+	bin, err := exec.LookPath("false")
+	if err != nil {
+		t.Skip("false not installed")
+	}
+	useProcs(t)
+	deadline := 10 * time.Minute
+	begin := time.Now()
+	_, err = startLoaded("AiKv", bin, t.TempDir(), noPersist, deadline, -1)
+	if err == nil || !strings.Contains(err.Error(), "exited before answering PING") {
+		t.Fatalf("err = %v", err)
+	}
+	if time.Since(begin) >= deadline {
+		t.Error("waited for the whole timeout")
+	}
+}
+
+// useProcs lets a test start processes after an earlier test's cleanup
+// marked the process registry done, and cleans up after the test.
+func useProcs(t *testing.T) {
+	procs.mu.Lock()
+	procs.done = false
+	procs.mu.Unlock()
+	t.Cleanup(cleanup)
 }

@@ -2,7 +2,8 @@
 // against AiKv, side by side on this machine, and prints a Markdown report:
 // requests/s, the ratio AiKv/Redis and p50/p99 latency per test, the
 // geometric-mean ratio per mode, and memory figures (idle RSS, RSS per
-// idle connection, RSS per key after 1M SETs).
+// idle connection, RSS per key after 1M SETs, the size of the snapshot
+// SAVE writes of those keys and the time from restarting on it to ready).
 //
 //	go run ./bench/compare [-quick] [-out FILE] [-aikv BIN] [-persistence off,everysec,...]
 //	go run ./bench/compare -shapes all [-keys N]   # RSS per key for strings, hashes, lists, a sorted set

@@ -114,12 +114,12 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.redisBenchmark, "redis-benchmark", "redis-benchmark", "redis-benchmark binary")
 	fs.StringVar(&o.repo, "repo", ".", "AiKv repository root (for building the server)")
 	persist := fs.String("persistence", "off", "comma-separated settings to run: off (save \"\", appendonly no) and/or always, everysec, no (appendonly yes with that appendfsync)")
-	fs.IntVar(&o.rounds, "rounds", 0, "rounds per mode; each figure is the median over rounds (default 3, quick 1)")
+	fs.IntVar(&o.rounds, "rounds", 0, "rounds per mode, and restarts per server in the memory section; each figure is the median over rounds (default 3, quick 1)")
 	fs.IntVar(&o.n1, "n", 0, "requests per unpipelined test (default 100000, quick 50000)")
 	fs.IntVar(&o.n16, "n16", 0, "requests per pipelined test (default 1000000, quick 500000)")
 	fs.IntVar(&o.clients, "c", 50, "redis-benchmark clients")
 	testList := fs.String("tests", "", "comma-separated subset of tests (default: all)")
-	fs.IntVar(&o.keys, "keys", 1000000, "keys loaded for the RSS-per-key figure")
+	fs.IntVar(&o.keys, "keys", 1000000, "keys loaded for the RSS-per-key figure (also the keys SAVEd for the snapshot size and restart figures)")
 	fs.IntVar(&o.conns, "conns", 1000, "idle connections for the RSS-per-connection figure")
 	fs.BoolVar(&o.skipMemory, "skip-memory", false, "skip the memory figures")
 	fs.BoolVar(&o.skipThroughput, "skip-throughput", false, "skip the redis-benchmark runs")
@@ -360,21 +360,34 @@ func benchOnce(o *options, s *server, m mode, t benchTest) (result, error) {
 	return res, nil
 }
 
-// memory measures both servers, each freshly started with persistence off.
+// memory measures both servers, each freshly started with persistence
+// off; then, with the RSS-per-key keys saved, restarts each o.rounds times
+// (alternating) for the restart-to-ready figure.
 func memory(o *options) [2]memStats {
 	var ms [2]memStats
-	for i, sv := range []struct{ name, bin string }{{"Redis", o.redis}, {"AiKv", o.aikv}} {
-		ms[i] = measureMemory(o, sv.name, sv.bin)
+	names := [2]string{"Redis", "AiKv"}
+	bins := [2]string{o.redis, o.aikv}
+	var dirs [2]string
+	for i := range names {
+		ms[i], dirs[i] = measureMemory(o, names[i], bins[i])
+	}
+	runs, errs := restartRounds("[memory] restart", names, bins, dirs, o.rounds, o.keys)
+	for i := range ms {
+		ms[i].Restarts = runs[i]
+		ms[i].Err = errors.Join(ms[i].Err, errs[i])
 	}
 	return ms
 }
 
-func measureMemory(o *options, name, bin string) memStats {
-	m := memStats{IdleKB: -1, PerConnBytes: -1, PerKeyBytes: -1}
+// measureMemory takes one server's RSS figures, then SAVEs the keys of
+// the per-key figure and stops the server. dir is where the snapshot is,
+// "" if there is none.
+func measureMemory(o *options, name, bin string) (m memStats, dir string) {
+	m = memStats{IdleKB: -1, PerConnBytes: -1, PerKeyBytes: -1, SnapshotBytes: -1}
 	s, err := startServer(name, bin, "off")
 	if err != nil {
 		m.Err = err
-		return m
+		return m, ""
 	}
 	defer s.stop()
 	var errs []error
@@ -390,10 +403,16 @@ func measureMemory(o *options, name, bin string) memStats {
 		errs = append(errs, err)
 	} else {
 		m.Keys = o.keys
+		if m.SaveTime, m.SnapshotBytes, err = saveSnapshot(s); err != nil {
+			errs = append(errs, err)
+		} else {
+			dir = s.Dir
+			progress("[memory] %s SAVE of %d keys: %v, %s is %d bytes", name, o.keys, m.SaveTime.Round(time.Millisecond), snapFile(name), m.SnapshotBytes)
+		}
 	}
 	progress("[memory] %s %.1f B per key", name, m.PerKeyBytes)
 	m.Err = errors.Join(errs...)
-	return m
+	return m, dir
 }
 
 // medianCell summarises one server's rounds for one test: the median of

@@ -17,7 +17,23 @@ type memStats struct {
 	PerConnBytes float64 // VmRSS delta per idle connection
 	PerKeyBytes  float64 // VmRSS delta per key after loading the keys
 	Keys         int     // keys loaded (DBSIZE checked)
-	Err          error
+	// SnapshotBytes is the size of the file SAVE wrote with the Keys keys
+	// (dump.rdb, dump.aikv), SaveTime how long SAVE took; Restarts are
+	// the restarts on that file (each checked to hold Keys keys).
+	SnapshotBytes int64
+	SaveTime      time.Duration
+	Restarts      []restartResult
+	Err           error
+}
+
+// readySecs is the median start-to-ready time over m.Restarts in
+// seconds, NaN if there were none.
+func (m memStats) readySecs() float64 {
+	v := make([]float64, len(m.Restarts))
+	for i, r := range m.Restarts {
+		v[i] = r.Ready.Seconds()
+	}
+	return median(v)
 }
 
 // settle is how long to wait before reading VmRSS, so the server has

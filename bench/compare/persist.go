@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -181,9 +182,7 @@ func measureRestart(o *options, ds dataset) (restartRow, error) {
 		}
 		n, err := fill(s, ds)
 		if err == nil {
-			t := time.Now()
-			err = s.must("SAVE", "+OK")
-			row.SaveTime[i] = time.Since(t)
+			row.SaveTime[i], row.FileBytes[i], err = saveSnapshot(s)
 		}
 		s.stop()
 		if err != nil {
@@ -193,45 +192,74 @@ func measureRestart(o *options, ds dataset) (restartRow, error) {
 			return row, fmt.Errorf("AiKv holds %d keys, Redis %d", n, row.Keys)
 		}
 		row.Keys = n
-		st, err := os.Stat(filepath.Join(d, snapFile(names[i])))
-		if err != nil {
-			return row, err
-		}
-		row.FileBytes[i] = st.Size()
 	}
-	for round := 0; round < o.restarts; round++ {
+	runs, errs := restartRounds("restart "+ds.Name, names, bins, dirs, o.restarts, row.Keys)
+	row.Runs = runs
+	return row, errors.Join(errs[0], errs[1])
+}
+
+// saveSnapshot sends SAVE to s and returns how long the reply took and
+// the size of the snapshot file it wrote (snapFile in s.Dir).
+func saveSnapshot(s *server) (time.Duration, int64, error) {
+	t := time.Now()
+	if err := s.must("SAVE", "+OK"); err != nil {
+		return 0, -1, err
+	}
+	took := time.Since(t)
+	st, err := os.Stat(filepath.Join(s.Dir, snapFile(s.Name)))
+	if err != nil {
+		return took, -1, fmt.Errorf("%s: after SAVE: %w", s.Name, err)
+	}
+	return took, st.Size(), nil
+}
+
+// restartTimeout bounds one restart: process start to loaded.
+const restartTimeout = 300 * time.Second
+
+// restartOnce starts bin on dir (holding a snapshot of want keys) with
+// persistence off, waits until it answers +PONG with DBSIZE want, takes
+// the figures, and stops it.
+func restartOnce(name, bin, dir string, want int) (restartResult, error) {
+	load := loadAvg()
+	s, err := startLoaded(name, bin, dir, noPersist, restartTimeout, want)
+	if err != nil {
+		return restartResult{}, err
+	}
+	defer s.stop()
+	res := restartResult{Ready: s.Ready.Sub(s.Started), LogSecs: -1, Keys: want, Load: load}
+	res.CPU, _ = cpuTime(s.pid())
+	re := redisLoaded
+	if name == "AiKv" {
+		re = aikvLoaded
+	}
+	if m := re.FindStringSubmatch(s.log.String()); m != nil {
+		res.LogSecs, _ = strconv.ParseFloat(m[1], 64)
+	}
+	return res, nil
+}
+
+// restartRounds restarts each server whose dir is set rounds times,
+// alternating (A B, then B A, …), each on its dir holding a snapshot of
+// want keys. A server whose restart fails is not restarted again; its
+// error is in errs.
+func restartRounds(label string, names, bins, dirs [2]string, rounds, want int) (runs [2][]restartResult, errs [2]error) {
+	for round := 0; round < rounds; round++ {
 		for k := 0; k < 2; k++ {
 			i := (k + round) % 2
-			load := loadAvg()
-			s, err := startServerIn(names[i], bins[i], dirs[i], noPersist, 300*time.Second)
+			if dirs[i] == "" || errs[i] != nil {
+				continue
+			}
+			res, err := restartOnce(names[i], bins[i], dirs[i], want)
 			if err != nil {
-				return row, err
+				errs[i] = fmt.Errorf("restart: %w", err)
+				progress("%s %s: %v", label, names[i], err)
+				continue
 			}
-			res := restartResult{Ready: s.Ready.Sub(s.Started), LogSecs: -1, Load: load}
-			res.CPU, _ = cpuTime(s.pid())
-			reply, err := s.do("DBSIZE")
-			if err == nil {
-				res.Keys, err = strconv.Atoi(strings.TrimPrefix(reply, ":"))
-			}
-			re := redisLoaded
-			if i == 1 {
-				re = aikvLoaded
-			}
-			if m := re.FindStringSubmatch(s.log.String()); m != nil {
-				res.LogSecs, _ = strconv.ParseFloat(m[1], 64)
-			}
-			s.stop()
-			if err != nil {
-				return row, err
-			}
-			if res.Keys != row.Keys {
-				return row, fmt.Errorf("%s restarted with %d keys, want %d", names[i], res.Keys, row.Keys)
-			}
-			progress("restart %s %s: ready in %v (cpu %v, log %.3fs), load %s", ds.Name, names[i], res.Ready.Round(time.Millisecond), res.CPU, res.LogSecs, load)
-			row.Runs[i] = append(row.Runs[i], res)
+			progress("%s %s: ready in %v (cpu %v, log %.3fs), load %s", label, names[i], res.Ready.Round(time.Millisecond), res.CPU, res.LogSecs, res.Load)
+			runs[i] = append(runs[i], res)
 		}
 	}
-	return row, nil
+	return runs, errs
 }
 
 // cpuTime returns utime+stime of pid (all threads) from /proc/PID/stat.

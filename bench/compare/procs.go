@@ -110,6 +110,8 @@ type server struct {
 	Dir  string
 	cmd  *exec.Cmd
 	log  *lockedWriter
+	// exited is closed once the process has exited and been waited for.
+	exited chan struct{}
 	// Started is when the process was started, Ready when it first
 	// answered +PONG (not -LOADING): start-to-ready is Ready-Started.
 	Started, Ready time.Time
@@ -149,6 +151,15 @@ func startServer(name, bin, persist string) (*server, error) {
 // server finds its snapshot) with the given persistence arguments,
 // waiting up to timeout for the first +PONG.
 func startServerIn(name, bin, dir string, persistArgs []string, timeout time.Duration) (*server, error) {
+	return startLoaded(name, bin, dir, persistArgs, timeout, -1)
+}
+
+// startLoaded is startServerIn that, when wantKeys >= 0, also waits for
+// the dataset: the server is ready at the first +PONG after which DBSIZE
+// answers wantKeys (a -LOADING reply to either means not ready yet). A
+// start is retried on another port only if the process exited (another
+// process may have taken the free port first).
+func startLoaded(name, bin, dir string, persistArgs []string, timeout time.Duration, wantKeys int) (*server, error) {
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ {
 		port, err := freePort()
@@ -168,11 +179,22 @@ func startServerIn(name, bin, dir string, persistArgs []string, timeout time.Dur
 		if err := start(cmd); err != nil {
 			return nil, err
 		}
-		s := &server{Name: name, Port: port, Dir: dir, cmd: cmd, log: log, Started: started}
-		if lastErr = s.waitReady(timeout); lastErr == nil {
+		s := &server{Name: name, Port: port, Dir: dir, cmd: cmd, log: log, Started: started, exited: make(chan struct{})}
+		go func() { cmd.Wait(); close(s.exited) }()
+		lastErr = s.waitReady(timeout, wantKeys)
+		if lastErr == nil {
 			return s, nil
 		}
+		exited := false
+		select {
+		case <-s.exited:
+			exited = true
+		default:
+		}
 		s.stop()
+		if !exited {
+			return nil, lastErr
+		}
 	}
 	return nil, lastErr
 }
@@ -182,17 +204,32 @@ func (s *server) addr() string { return "127.0.0.1:" + strconv.Itoa(s.Port) }
 // pid is the server's process id (for /proc/PID/status).
 func (s *server) pid() int { return s.cmd.Process.Pid }
 
-func (s *server) waitReady(timeout time.Duration) error {
+// waitReady polls PING every 5 ms until +PONG and, if wantKeys >= 0,
+// DBSIZE wantKeys; Ready is when that PONG arrived.
+func (s *server) waitReady(timeout time.Duration, wantKeys int) error {
 	deadline := time.Now().Add(timeout)
+	lastSize := ""
 	for time.Now().Before(deadline) {
-		if s.cmd.ProcessState != nil {
-			break
+		select {
+		case <-s.exited:
+			return fmt.Errorf("%s exited before answering PING on port %d; output:\n%s", s.Name, s.Port, s.log.String())
+		default:
 		}
 		if reply, err := s.do("PING"); err == nil && strings.HasPrefix(reply, "+PONG") {
-			s.Ready = time.Now()
-			return nil
+			pong := time.Now()
+			if wantKeys < 0 {
+				s.Ready = pong
+				return nil
+			}
+			if lastSize, err = s.do("DBSIZE"); err == nil && lastSize == ":"+strconv.Itoa(wantKeys) {
+				s.Ready = pong
+				return nil
+			}
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+	if lastSize != "" {
+		return fmt.Errorf("%s answered PING on port %d but DBSIZE stayed %q (want %d) for %v", s.Name, s.Port, lastSize, wantKeys, timeout)
 	}
 	return fmt.Errorf("%s did not answer PING on port %d; output:\n%s", s.Name, s.Port, s.log.String())
 }
@@ -232,13 +269,11 @@ func (s *server) stop() {
 	}
 	pid := s.cmd.Process.Pid
 	syscall.Kill(-pid, syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { s.cmd.Wait(); close(done) }()
 	select {
-	case <-done:
+	case <-s.exited:
 	case <-time.After(10 * time.Second):
 		syscall.Kill(-pid, syscall.SIGKILL)
-		<-done
+		<-s.exited
 	}
 	untrack(s.cmd)
 }

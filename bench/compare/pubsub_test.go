@@ -63,12 +63,7 @@ func TestPubSubOnce(t *testing.T) {
 	if err != nil {
 		t.Skip("redis-server not installed")
 	}
-	// An earlier test's cleanup marks the process registry done; this
-	// test starts its own server and cleans up after itself too.
-	procs.mu.Lock()
-	procs.done = false
-	procs.mu.Unlock()
-	t.Cleanup(cleanup)
+	useProcs(t)
 	s, err := startServer("Redis", bin, "off")
 	if err != nil {
 		t.Fatal(err)

@@ -104,6 +104,14 @@ func fmtBytes(v float64) string {
 	return fmt.Sprintf("%.1f B", v)
 }
 
+// fmtSecs formats a duration in seconds; NaN or negative is an error.
+func fmtSecs(v float64) string {
+	if v < 0 || math.IsNaN(v) {
+		return "error"
+	}
+	return fmt.Sprintf("%.3f s", v)
+}
+
 func (rep *report) write(w io.Writer) {
 	o := rep.Options
 	kind := "full"
@@ -176,23 +184,47 @@ func (rep *report) write(w io.Writer) {
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, "| measure | Redis | AiKv | AiKv/Redis |")
 		fmt.Fprintln(w, "|---|---:|---:|---:|")
-		memRow := func(name string, r, a float64) {
+		memRow := func(name string, r, a float64, format func(float64) string) {
 			ratio := math.NaN()
 			if r > 0 && a >= 0 {
 				ratio = a / r
 			}
-			fmt.Fprintf(w, "| %s | %s | %s | %s |\n", name, fmtBytes(r), fmtBytes(a), fmtRatio(ratio))
+			fmt.Fprintf(w, "| %s | %s | %s | %s |\n", name, format(r), format(a), fmtRatio(ratio))
 		}
-		memRow("idle RSS", float64(rm.IdleKB)*1024, float64(am.IdleKB)*1024)
-		memRow(fmt.Sprintf("RSS per idle connection (%d connections)", o.conns), rm.PerConnBytes, am.PerConnBytes)
-		memRow(fmt.Sprintf("RSS per key (%d SETs, 14-byte keys, 16-byte values)", o.keys), rm.PerKeyBytes, am.PerKeyBytes)
-		na := "n/a (snapshots not built)"
-		fmt.Fprintf(w, "| restart-to-ready time (%d keys) | %s | %s | n/a |\n", o.keys, na, na)
-		fmt.Fprintf(w, "| snapshot file size (%d keys) | %s | %s | n/a |\n", o.keys, na, na)
+		memRow("idle RSS", float64(rm.IdleKB)*1024, float64(am.IdleKB)*1024, fmtBytes)
+		memRow(fmt.Sprintf("RSS per idle connection (%d connections)", o.conns), rm.PerConnBytes, am.PerConnBytes, fmtBytes)
+		memRow(fmt.Sprintf("RSS per key (%d SETs, 14-byte keys, 16-byte values)", o.keys), rm.PerKeyBytes, am.PerKeyBytes, fmtBytes)
+		memRow(fmt.Sprintf("restart-to-ready time (%d keys)", o.keys), rm.readySecs(), am.readySecs(), fmtSecs)
+		memRow(fmt.Sprintf("snapshot file size (%d keys)", o.keys), float64(rm.SnapshotBytes), float64(am.SnapshotBytes), fmtBytes)
 		fmt.Fprintln(w)
+		names := [2]string{"Redis", "AiKv"}
+		var runs, files []string
+		for i, m := range rep.Mem {
+			if len(m.Restarts) > 0 {
+				var ready, cpu, load []string
+				for _, r := range m.Restarts {
+					ready = append(ready, fmt.Sprintf("%.3f", r.Ready.Seconds()))
+					cpu = append(cpu, fmt.Sprintf("%.2f", r.CPU.Seconds()))
+					load = append(load, r.Load)
+				}
+				runs = append(runs, fmt.Sprintf("%s %s s (CPU %s s, load avg %s)", names[i],
+					strings.Join(ready, " "), strings.Join(cpu, " "), strings.Join(load, " / ")))
+			}
+			if m.SnapshotBytes >= 0 && m.Keys > 0 {
+				files = append(files, fmt.Sprintf("%s %s %d bytes (%.1f B/key, SAVE took %.3f s)", names[i],
+					snapFile(names[i]), m.SnapshotBytes, float64(m.SnapshotBytes)/float64(m.Keys), m.SaveTime.Seconds()))
+			}
+		}
+		if len(runs) > 0 {
+			fmt.Fprintf(w, "- restart-to-ready: the RSS-per-key keys are SAVEd, the server stopped and restarted on the same directory %d time(s), alternating servers; process start to the first +PONG after which DBSIZE is %d (median shown). Each run: %s\n",
+				o.rounds, o.keys, strings.Join(runs, "; "))
+		}
+		if len(files) > 0 {
+			fmt.Fprintf(w, "- snapshot files: %s\n", strings.Join(files, "; "))
+		}
 		for i, m := range rep.Mem {
 			if m.Err != nil {
-				fmt.Fprintf(w, "- error: %s: %s\n", [2]string{"Redis", "AiKv"}[i], oneLine(m.Err.Error()))
+				fmt.Fprintf(w, "- error: %s: %s\n", names[i], oneLine(m.Err.Error()))
 			}
 		}
 	}
