@@ -399,7 +399,9 @@ func measureMemory(o *options, name, bin string) (m memStats, dir string) {
 		errs = append(errs, err)
 	}
 	progress("[memory] %s %.0f B per idle connection", name, m.PerConnBytes)
-	if m.PerKeyBytes, err = measureKeys(s, o.keys); err != nil {
+	m.PerKeyBytes, err = measureKeys(s, o.keys)
+	progress("[memory] %s %.1f B per key", name, m.PerKeyBytes)
+	if err != nil {
 		errs = append(errs, err)
 	} else {
 		m.Keys = o.keys
@@ -410,7 +412,6 @@ func measureMemory(o *options, name, bin string) (m memStats, dir string) {
 			progress("[memory] %s SAVE of %d keys: %v, %s is %d bytes", name, o.keys, m.SaveTime.Round(time.Millisecond), snapFile(name), m.SnapshotBytes)
 		}
 	}
-	progress("[memory] %s %.1f B per key", name, m.PerKeyBytes)
 	m.Err = errors.Join(errs...)
 	return m, dir
 }

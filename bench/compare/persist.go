@@ -563,7 +563,7 @@ func runSnapshotModes(o *options) error {
 	all := datasets(o.keys)
 	if o.restart {
 		fmt.Fprintf(&buf, "## Load at startup (restart to ready)\n\n")
-		fmt.Fprintf(&buf, "Each server is filled, SAVEs, and is restarted %d times (alternating). Ready = process start to the first +PONG (not -LOADING); CPU = the process's CPU time when ready; log = the server's own load time.\n\n", o.restarts)
+		fmt.Fprintf(&buf, "Each server is filled, SAVEs, and is restarted %d times (alternating). Ready = process start to the first +PONG (not -LOADING) after which DBSIZE is the key count; CPU = the process's CPU time when ready; log = the server's own load time.\n\n", o.restarts)
 		for _, name := range o.datasets {
 			ds, ok := all[name]
 			if !ok {
