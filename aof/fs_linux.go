@@ -22,7 +22,7 @@ import (
 // than the fsync itself. The price: that P runs nothing else meanwhile and
 // a GC stop-the-world waits for the fsync to return. Log uses it only for
 // appendfsync always, whose writers wait for the fsync anyway, and only
-// with GOMAXPROCS >= 2 (see Log.inlineSync).
+// while GOMAXPROCS >= 2.
 func datasync(f File, inline bool) error {
 	of, ok := f.(*os.File)
 	if !ok {

@@ -88,9 +88,6 @@ type Log struct {
 	// TruncateFront, Close) and after a failed fsync.
 	segF     File
 	segFPath string
-	// inlineSync: group-commit fsyncs (appendfsync always) keep their P
-	// (see datasync); set at Open when GOMAXPROCS >= 2.
-	inlineSync bool
 
 	mu        sync.Mutex
 	cond      *sync.Cond // broadcast when leading, syncing or an attempt changes
@@ -233,7 +230,6 @@ func Open(opts Options) (*Log, error) {
 			AllowEmpty:  true, // TruncateFront after a snapshot may empty it
 		},
 		policy:     opts.Fsync,
-		inlineSync: runtime.GOMAXPROCS(0) >= 2,
 		dirty:      map[string]uint64{},
 		delayAfter: opts.delayAfter,
 		tick:       opts.tick,
@@ -640,7 +636,10 @@ func (l *Log) syncDirty(groupCommit bool) error {
 
 	var err error
 	for _, p := range paths {
-		e := l.syncSegment(p, groupCommit && l.inlineSync)
+		// Group-commit fsyncs (appendfsync always) keep their P (see
+		// datasync) when there is another P to run the clients meanwhile.
+		// GOMAXPROCS is read per round: the server changes it at runtime.
+		e := l.syncSegment(p, groupCommit && runtime.GOMAXPROCS(0) >= 2)
 		if errors.Is(e, fs.ErrNotExist) {
 			e = nil // removed by TruncateFront or a rollback: nothing to keep
 		}

@@ -212,6 +212,7 @@ func (s *Server) closePersistence() {
 // applyPersistenceConfig reacts to CONFIG SET of appendonly and
 // appendfsync. Caller holds s.mu.
 func (s *Server) applyPersistenceConfig(wasOn bool, oldFsync string) error {
+	s.tuneProcsLocked()
 	if s.persist.aof != nil && oldFsync != s.cfg.AppendFsync {
 		p, err := aof.ParseFsyncPolicy(s.cfg.AppendFsync)
 		if err != nil {

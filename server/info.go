@@ -2,9 +2,9 @@ package server
 
 import (
 	"fmt"
+
 	"github.com/aikv/aikv/server/command"
 
-	"github.com/aikv/aikv/datastructs"
 	"os"
 	"runtime"
 	"runtime/metrics"
@@ -12,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/aikv/aikv/datastructs"
 )
 
 // Version is the Redis version AiKv reports (the oracle it follows).
@@ -236,6 +238,7 @@ func (s *Server) infoMemory(b *strings.Builder) {
 	field(b, "go_memory_limit", gs.limit)
 	field(b, "go_gc_cycles", gs.gcCycles)
 	field(b, "go_gc_pause_max_us", gs.gcPauseMaxNs/1000)
+	field(b, "go_maxprocs", runtime.GOMAXPROCS(0)) // see procs.go
 }
 
 func totalSystemMemory() uint64 {

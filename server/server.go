@@ -28,6 +28,8 @@ import (
 type Server struct {
 	log   *slog.Logger
 	table *command.Table
+	// procs: GOMAXPROCS tuning (procs.go; guarded by mu).
+	procs procTuning
 
 	// mu guards everything below it, including the keyspace, the config
 	// and every connection's command.Client. No I/O happens under mu.

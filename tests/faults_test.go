@@ -38,13 +38,19 @@ func startFaultServer(t *testing.T, args ...string) *Handle {
 // infoValue returns one field of INFO persistence.
 func infoValue(t *testing.T, c *RawConn, name string) string {
 	t.Helper()
-	r := c.Do("INFO", "persistence")
+	return infoSectionValue(t, c, "persistence", name)
+}
+
+// infoSectionValue returns one field of an INFO section.
+func infoSectionValue(t *testing.T, c *RawConn, section, name string) string {
+	t.Helper()
+	r := c.Do("INFO", section)
 	for _, line := range strings.Split(r.Str, "\r\n") {
 		if v, ok := strings.CutPrefix(line, name+":"); ok {
 			return v
 		}
 	}
-	t.Fatalf("INFO persistence has no %s:\n%s", name, r.Str)
+	t.Fatalf("INFO %s has no %s:\n%s", section, name, r.Str)
 	return ""
 }
 

@@ -219,6 +219,9 @@ func run(args []string, stdout io.Writer) error {
 	srv := server.New(cfg, table, log)
 	srv.SetConfigFile(file)
 	srv.SetLogLevelVar(lv)
+	if os.Getenv("GOMAXPROCS") == "" {
+		srv.EnableProcTuning() // see server/procs.go
+	}
 	if os.Getenv("AIKV_FAULT_INJECTION") == "1" {
 		// End-to-end tests of disk errors (DEBUG AOF-FAULT / RDB-FAULT).
 		srv.EnableFaultInjection()
