@@ -94,6 +94,16 @@ func randomLevel() int {
 
 // insert adds an element that must not be present.
 func (sl *skiplist) insert(score float64, member string) *node {
+	lvl := randomLevel()
+	x := newNode(member, score, lvl)
+	sl.link(x, lvl)
+	return x
+}
+
+// link inserts the unlinked node x, which has lvl levels, at the place
+// of its score and member.
+func (sl *skiplist) link(newX *node, lvl int) {
+	score, member := newX.score, newX.member
 	var update [maxLevel]*node
 	var rank [maxLevel]int
 	x := sl.header
@@ -107,7 +117,6 @@ func (sl *skiplist) insert(score float64, member string) *node {
 		}
 		update[i] = x
 	}
-	lvl := randomLevel()
 	if lvl > sl.level {
 		for i := sl.level; i < lvl; i++ {
 			rank[i] = 0
@@ -116,7 +125,7 @@ func (sl *skiplist) insert(score float64, member string) *node {
 		}
 		sl.level = lvl
 	}
-	x = newNode(member, score, lvl)
+	x = newX
 	for i := 0; i < lvl; i++ {
 		x.at(i).forward = update[i].at(i).forward
 		update[i].at(i).forward = x
@@ -126,6 +135,7 @@ func (sl *skiplist) insert(score float64, member string) *node {
 	for i := lvl; i < sl.level; i++ {
 		update[i].at(i).span++
 	}
+	x.backward = nil
 	if update[0] != sl.header {
 		x.backward = update[0]
 	}
@@ -135,7 +145,6 @@ func (sl *skiplist) insert(score float64, member string) *node {
 		sl.tail = x
 	}
 	sl.length++
-	return x
 }
 
 // less reports whether node x sorts before (score, member).
@@ -205,9 +214,17 @@ func (sl *skiplist) updateScore(oldScore float64, member string, newScore float6
 		x.score = newScore
 		return
 	}
+	// Move the node itself (its member string, which member may alias a
+	// caller's buffer, and its levels): no allocation, and its memory is
+	// already in cache. Redis allocates a new node here; the level of a
+	// node does not depend on its position, so keeping it is as random.
+	lvl := 1
+	for lvl < sl.level && update[lvl].at(lvl).forward == x {
+		lvl++
+	}
 	sl.deleteNode(x, &update)
-	// The node's own string: member may alias a caller's buffer.
-	sl.insert(newScore, x.member)
+	x.score = newScore
+	sl.link(x, lvl)
 }
 
 // rank returns the 1-based rank of the element, 0 if absent.
