@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/aikv/aikv/datastructs"
 )
 
 // Listpack returns the packed bytes of a hash in the listpack encoding: a
@@ -91,43 +93,12 @@ func ParseListpack(b []byte, fn func(field, value string)) (n, longest int, err 
 // hash-max-listpack-value, else a hashtable (as Redis converts a loaded
 // listpack that breaks them).
 func FromListpack(b []byte) (*Hash, error) {
-	const pairwise = 16 // up to this many fields, compare them pairwise
-	var small [pairwise]string
-	var seen map[string]struct{}
-	var dup string
-	found := false
-	k := 0
-	n, longest, err := ParseListpack(b, func(f, _ string) {
-		if found {
-			return
-		}
-		if k < pairwise {
-			for _, g := range small[:k] {
-				if g == f {
-					dup, found = f, true
-					return
-				}
-			}
-			small[k] = f
-			k++
-			return
-		}
-		if seen == nil {
-			seen = make(map[string]struct{}, lpCount(b))
-			for _, g := range small {
-				seen[g] = struct{}{}
-			}
-		}
-		if _, ok := seen[f]; ok {
-			dup, found = f, true
-			return
-		}
-		seen[f] = struct{}{}
-	})
+	var fields datastructs.DupCheck
+	n, longest, err := ParseListpack(b, func(f, _ string) { fields.Add(f, lpCount(b)) })
 	if err != nil {
 		return nil, err
 	}
-	if found {
+	if dup, found := fields.Dup(); found {
 		return nil, fmt.Errorf("duplicate field %q", strings.Clone(dup))
 	}
 	if n <= MaxListpackEntries && longest <= MaxListpackValue {

@@ -96,43 +96,12 @@ func ParseListpack(b []byte, fn func(member string, score float64)) (n, longest 
 func FromListpack(b []byte) (*ZSet, error) {
 	// Equal members sort next to each other only when their scores are
 	// equal too, which the order check refuses: compare across scores.
-	const pairwise = 16
-	var small [pairwise]string
-	var seen map[string]struct{}
-	var dup string
-	found := false
-	k := 0
-	n, longest, err := ParseListpack(b, func(m string, _ float64) {
-		if found {
-			return
-		}
-		if k < pairwise {
-			for _, g := range small[:k] {
-				if g == m {
-					dup, found = m, true
-					return
-				}
-			}
-			small[k] = m
-			k++
-			return
-		}
-		if seen == nil {
-			seen = make(map[string]struct{}, lpCount(b))
-			for _, g := range small {
-				seen[g] = struct{}{}
-			}
-		}
-		if _, ok := seen[m]; ok {
-			dup, found = m, true
-			return
-		}
-		seen[m] = struct{}{}
-	})
+	var seen datastructs.DupCheck
+	n, longest, err := ParseListpack(b, func(m string, _ float64) { seen.Add(m, lpCount(b)) })
 	if err != nil {
 		return nil, err
 	}
-	if found {
+	if dup, found := seen.Dup(); found {
 		return nil, fmt.Errorf("duplicate member %q", strings.Clone(dup))
 	}
 	if n <= MaxListpackEntries && longest <= MaxListpackValue {
