@@ -177,6 +177,12 @@ func eq(arg []byte, word string) bool {
 // gives found=false; a key of another type replies WRONGTYPE and gives
 // ok=false. write selects LookupWrite (no hit/miss stats).
 func lookupTyped[T datastructs.Value](c *command.Context, key []byte, write bool) (v T, found, ok bool) {
+	return lookupTypedOr[T](c, key, write, datastructs.ErrWrongType.Error())
+}
+
+// lookupTypedOr is lookupTyped with the reply for a key of another type
+// (RedisJSON's differs from WRONGTYPE).
+func lookupTypedOr[T datastructs.Value](c *command.Context, key []byte, write bool, wrongType string) (v T, found, ok bool) {
 	var e *datastructs.Entry
 	if write {
 		e = c.DB.LookupWrite(key)
@@ -188,7 +194,7 @@ func lookupTyped[T datastructs.Value](c *command.Context, key []byte, write bool
 	}
 	v, isT := e.Obj().(T)
 	if !isT {
-		c.W.Error(datastructs.ErrWrongType.Error())
+		c.W.Error(wrongType)
 		return v, false, false
 	}
 	return v, true, true

@@ -105,21 +105,7 @@ func isJSONArray(n *jsonval.Node) bool { return n.Kind == jsonval.Array }
 // found=false; a key of another type replies RedisJSON's "Existing key has
 // wrong Redis type" (redis-module-rs verify_type) and gives ok=false.
 func jsonLookup(c *command.Context, key []byte, write bool) (doc *jsonval.Doc, found, ok bool) {
-	var e *datastructs.Entry
-	if write {
-		e = c.DB.LookupWrite(key)
-	} else {
-		e = c.DB.Lookup(key)
-	}
-	if e == nil {
-		return nil, false, true
-	}
-	doc, isDoc := e.Obj().(*jsonval.Doc)
-	if !isDoc {
-		c.W.Error(command.ErrJSONWrongRedisType)
-		return nil, false, false
-	}
-	return doc, true, true
+	return lookupTypedOr[*jsonval.Doc](c, key, write, command.ErrJSONWrongRedisType)
 }
 
 // jsonFind compiles p and returns its matches in doc; ok is false when the
