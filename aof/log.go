@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -625,6 +626,11 @@ func (l *Log) syncDirty(groupCommit bool) error {
 	for p := range l.dirty {
 		paths = append(paths, p)
 	}
+	// Oldest segment first (names are zero-padded indexes), so the cached
+	// descriptor ends on the newest, the one the next round syncs: in map
+	// order a round spanning a roll could leave it on the old segment and
+	// reopen the active one next time.
+	slices.Sort(paths)
 	if len(paths) == 0 && !dir {
 		l.synced = l.written // nothing written is unsynced
 		l.mu.Unlock()
