@@ -2,7 +2,7 @@ package server
 
 import (
 	"errors"
-	"github.com/aikv/aikv/server/acl"
+	"io"
 	"net"
 	"os"
 	"strconv"
@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/aikv/aikv/server/acl"
 
 	"github.com/aikv/aikv/server/command"
 	"github.com/aikv/aikv/server/resp"
@@ -19,8 +21,10 @@ import (
 // goroutine, except client, which other goroutines read (CLIENT LIST) or
 // flag (CLIENT KILL) only while holding Server.mu.
 type conn struct {
-	s      *Server
-	nc     net.Conn
+	s  *Server
+	nc net.Conn
+	// io does the reads and writes of nc's data (nc itself, or rawIO).
+	io     io.ReadWriter
 	rd     resp.Reader
 	w      resp.Writer
 	client command.Client
@@ -131,7 +135,10 @@ func (s *Server) serveConn(nc net.Conn) {
 		return
 	}
 
-	c := &conn{s: s, nc: nc, wake: make(chan struct{}, 1)}
+	c := &conn{s: s, nc: nc, io: nc, wake: make(chan struct{}, 1)}
+	if r := newRawIO(nc); r != nil {
+		c.io = r
+	}
 	now := time.Now()
 	c.client = command.Client{
 		ID:         s.nextClientID.Add(1),
@@ -272,7 +279,7 @@ func (c *conn) loop() {
 		if err := c.drainOutbox(); err != nil {
 			return
 		}
-		if err := c.rd.Fill(c.nc); err != nil {
+		if err := c.rd.Fill(c.io); err != nil {
 			if errors.Is(err, os.ErrDeadlineExceeded) && (deadline.IsZero() || time.Now().Before(deadline)) {
 				// Not the idle timeout: woken to write output from
 				// other clients (nudge), or to stop (checked above).
@@ -361,7 +368,7 @@ func (c *conn) flush() error {
 	// from when its replies first went above it, to take them.
 	dl := c.s.softWriteDeadline(len(c.w.B), c.softSince)
 	c.nc.SetWriteDeadline(dl)
-	_, err := c.nc.Write(c.w.B)
+	_, err := c.io.Write(c.w.B)
 	c.softSince = time.Time{}
 	if err != nil && !dl.IsZero() && errors.Is(err, os.ErrDeadlineExceeded) {
 		c.s.log.Warn("client closed for overcoming of output buffer limits (soft limit)",
