@@ -24,7 +24,10 @@ type conn struct {
 	s  *Server
 	nc net.Conn
 	// io does the reads and writes of nc's data (nc itself, or rawIO).
-	io     io.ReadWriter
+	io io.ReadWriter
+	// lc is nc when the event loop adopted the connection (it may have
+	// handed it over to a goroutine since).
+	lc     *loopConn
 	rd     resp.Reader
 	w      resp.Writer
 	client command.Client
@@ -121,18 +124,33 @@ func isLoopback(addr net.Addr) bool {
 }
 
 func (s *Server) serveConn(nc net.Conn) {
-	defer nc.Close()
+	c := s.newConn(nc)
+	if c == nil {
+		nc.Close()
+		return
+	}
+	if s.el != nil && s.el.adopt(c) {
+		return // the event loop serves it from now on
+	}
+	c.loop()
+	c.teardown()
+}
+
+// newConn admits a new connection and sets it up, or refuses it (max
+// clients, protected mode) with Redis's error and returns nil. An admitted
+// connection counts in numClients until teardown.
+func (s *Server) newConn(nc net.Conn) *conn {
 	cc := s.connCfg.Load()
 	if s.numClients.Add(1) > int64(cc.maxClients) {
 		s.numClients.Add(-1)
 		nc.Write([]byte("-ERR max number of clients reached\r\n"))
 		s.rejectedConns.Add(1)
-		return
+		return nil
 	}
-	defer s.numClients.Add(-1)
 	if cc.protectedMode && cc.noPassword && !isLoopback(nc.RemoteAddr()) {
+		s.numClients.Add(-1)
 		nc.Write([]byte(protectedModeError))
-		return
+		return nil
 	}
 
 	c := &conn{s: s, nc: nc, io: nc, wake: make(chan struct{}, 1)}
@@ -171,8 +189,13 @@ func (s *Server) serveConn(nc net.Conn) {
 		s.registerLocked(c)
 		s.mu.Unlock()
 	}
-	c.loop()
+	return c
+}
 
+// teardown releases everything a closed connection held: its socket, its
+// output, subscriptions, tracking, MULTI state and registry entry.
+func (c *conn) teardown() {
+	s := c.s
 	c.out.mu.Lock()
 	c.out.dropLocked()
 	c.out.mu.Unlock()
@@ -183,6 +206,8 @@ func (s *Server) serveConn(nc net.Conn) {
 	delete(s.clients, c.client.ID)
 	delete(s.monitors, c.client.ID)
 	s.mu.Unlock()
+	c.nc.Close()
+	s.numClients.Add(-1)
 }
 
 // registerLocked adds c to the client registry. Caller holds s.mu.
@@ -227,12 +252,30 @@ func (s *Server) refreshConnConfigLocked() {
 
 // loop reads requests, runs each parsed batch under the server lock and
 // writes the replies, until the client leaves or an error occurs.
-func (c *conn) loop() {
+func (c *conn) loop() { c.serve(nil, false) }
+
+// serve is loop, entered either fresh or, with resumed set, where the
+// event loop handed the connection over (eventloop_linux.go): rest is
+// what remains of the batch it was running (possibly nothing, or a
+// blocking command's wait: c.parked), and its replies may be pending.
+func (c *conn) serve(rest [][][]byte, resumed bool) {
 	for {
-		c.rd.Authenticated = c.client.Authed
-		batch, perr := c.parseBatch()
-		if len(batch) > 0 && !c.runBatch(batch) {
-			return
+		var batch [][][]byte
+		var perr error
+		ran := false
+		if resumed {
+			resumed = false
+			if !c.runBatch(rest) {
+				return
+			}
+			ran = true
+		} else {
+			c.rd.Authenticated = c.client.Authed
+			batch, perr = c.parseBatch()
+			if len(batch) > 0 && !c.runBatch(batch) {
+				return
+			}
+			ran = len(batch) > 0
 		}
 		if perr != nil {
 			var pe *resp.ProtocolError
@@ -258,7 +301,7 @@ func (c *conn) loop() {
 		if c.client.CloseAfterReply || c.killed.Load() {
 			return
 		}
-		if len(batch) > 0 {
+		if ran {
 			// More complete requests may be buffered (a batch is capped):
 			// parse again before reading.
 			continue
@@ -295,8 +338,7 @@ func (c *conn) loop() {
 // blocking commands (waiting, sending what came before, then running the
 // rest). It returns false when the connection must close.
 func (c *conn) runBatch(batch [][][]byte) bool {
-	for len(batch) > 0 {
-		batch = c.s.execBatch(c, batch)
+	for {
 		if c.parked != nil {
 			// Wait (sending what came before the blocking command),
 			// then run the rest of the batch, which may block again.
@@ -308,7 +350,14 @@ func (c *conn) runBatch(batch [][][]byte) bool {
 			continue
 		}
 		if len(batch) == 0 {
-			break
+			return true
+		}
+		batch = c.s.execBatch(c, batch)
+		if c.parked != nil {
+			continue
+		}
+		if len(batch) == 0 {
+			return true
 		}
 		if err := c.flush(); err != nil {
 			return false
@@ -317,7 +366,6 @@ func (c *conn) runBatch(batch [][][]byte) bool {
 			return false
 		}
 	}
-	return true
 }
 
 // maxBatch bounds how many commands run under one lock acquisition, so a
@@ -381,6 +429,21 @@ func (c *conn) flush() error {
 	}
 	return err
 }
+
+// sock is the connection's socket as a plain net.Conn (writev needs
+// the real type).
+func (c *conn) sock() net.Conn {
+	if c.lc != nil {
+		if inner := c.lc.handedOver(); inner != nil {
+			return inner
+		}
+	}
+	return c.nc
+}
+
+// onLoop reports whether the event loop serves c now. Only c's own
+// goroutine (the loop's while it owns c) may ask.
+func (c *conn) onLoop() bool { return c.lc != nil && c.lc.inner == nil }
 
 func (s *Server) idleTimeout() time.Duration { return s.connCfg.Load().idleTimeout }
 

@@ -55,8 +55,15 @@ func (s *Server) execBatch(c *conn, batch [][][]byte) (rest [][][]byte) {
 		if c.client.Kill {
 			return
 		}
-		if s.pause.mode != command.PauseOff && !s.waitPauseLocked(c, args) {
-			return
+		if s.pause.mode != command.PauseOff {
+			if c.onLoop() && s.mustWaitLocked(c, args) {
+				// The loop cannot wait: the connection's own goroutine
+				// runs the rest (from this command on) after hand-off.
+				return batch[i:]
+			}
+			if !s.waitPauseLocked(c, args) {
+				return
+			}
 		}
 		s.call(c, args)
 		if s.overHardLimit(c) {

@@ -218,6 +218,14 @@ type outbox struct {
 	stalled  bool
 }
 
+// hasPending reports whether output from other connections waits to be
+// written.
+func (o *outbox) hasPending() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.pending > 0
+}
+
 func (o *outbox) clearStage() {
 	clear(o.stage)
 	o.stage = o.stage[:0]
@@ -325,7 +333,7 @@ func (c *conn) writeSegments(iov [][]byte) error {
 			n += len(b)
 		}
 		bufs := net.Buffers(part)
-		_, err := bufs.WriteTo(c.nc)
+		_, err := bufs.WriteTo(c.sock())
 		clear(part)
 		c.wv = part[:0]
 		o.mu.Lock()

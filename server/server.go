@@ -101,10 +101,14 @@ type Server struct {
 
 	lnMu      sync.Mutex
 	listeners []net.Listener
-	closing   atomic.Bool
-	connWG    sync.WaitGroup
-	bgWG      sync.WaitGroup
-	done      chan struct{}
+	// el serves ordinary connections when the event loop is on
+	// (EnableEventLoop); nil otherwise.
+	el           *eventLoop
+	useEventLoop bool
+	closing      atomic.Bool
+	connWG       sync.WaitGroup
+	bgWG         sync.WaitGroup
+	done         chan struct{}
 	// shutdownReq is signalled by the SHUTDOWN command.
 	shutdownReq chan struct{}
 	shutOnce    sync.Once
@@ -208,6 +212,13 @@ func (s *Server) Serve(lns ...net.Listener) error {
 	for _, ln := range lns {
 		s.log.Info("ready to accept connections", "addr", ln.Addr().String())
 	}
+	if s.useEventLoop && s.el == nil {
+		el, err := newEventLoop(s)
+		if err != nil {
+			s.log.Warn("event loop unavailable: one goroutine per connection", "err", err)
+		}
+		s.el = el
+	}
 	s.bgWG.Add(1)
 	go s.cron()
 	errc := make(chan error, len(lns))
@@ -297,6 +308,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 			}
 		}
 		s.mu.Unlock()
+		if s.el != nil {
+			s.el.wake()
+		}
 		close(s.done)
 		waited := make(chan struct{})
 		go func() {
@@ -392,6 +406,11 @@ func (s *Server) requestShutdown() {
 
 // SetConfigFile records the config file path (CONFIG REWRITE, INFO).
 func (s *Server) SetConfigFile(path string) { s.configFile = path }
+
+// EnableEventLoop makes the server serve ordinary connections from one
+// epoll event loop instead of a goroutine each (see eventloop_linux.go),
+// where the platform has one. Call it before serving.
+func (s *Server) EnableEventLoop() { s.useEventLoop = true }
 
 // SetLogLevelVar gives the server the level of its logger's handler, so
 // CONFIG SET loglevel takes effect at once. Call it before serving.

@@ -45,7 +45,7 @@ func TestConfigSetAppendonlyWritesBase(t *testing.T) {
 	before = dumpDataset(t, c)
 	h.Kill()
 	// Restart with the log on (the flags still say no: override).
-	h2 := startProcess(t, ServerBinary(t), []string{"--port", strconv.Itoa(h.Port), "--dir", h.Dir, "--appendonly", "yes"}, h.Port, h.Dir)
+	h2 := startProcess(t, ServerBinary(t), []string{"--port", strconv.Itoa(h.Port), "--dir", h.Dir, "--appendonly", "yes"}, nil, h.Port, h.Dir)
 	if after := dumpDataset(t, h2.Client(t)); after != before {
 		t.Fatalf("dataset after restart differs:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
@@ -138,7 +138,7 @@ func TestJSONSurvivesRestart(t *testing.T) {
 	c.Do("JSON.ARRAPPEND", "after", "$.k", `"s"`)
 	want1, want2 := c.Do("JSON.GET", "before").Str, c.Do("JSON.GET", "after").Str
 	h.Kill()
-	h2 := startProcess(t, ServerBinary(t), []string{"--port", strconv.Itoa(h.Port), "--dir", h.Dir, "--appendonly", "yes"}, h.Port, h.Dir)
+	h2 := startProcess(t, ServerBinary(t), []string{"--port", strconv.Itoa(h.Port), "--dir", h.Dir, "--appendonly", "yes"}, nil, h.Port, h.Dir)
 	c2 := h2.Raw(t)
 	if got := c2.Do("JSON.GET", "before").Str; got != want1 {
 		t.Fatalf("before: %q, want %q", got, want1)

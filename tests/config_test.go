@@ -18,7 +18,7 @@ import (
 func startWithFile(t *testing.T, file string, port int, dir string, flags ...string) *Handle {
 	t.Helper()
 	args := append([]string{file, "--port", strconv.Itoa(port), "--dir", dir}, flags...)
-	return startProcess(t, ServerBinary(t), args, port, dir)
+	return startProcess(t, ServerBinary(t), args, nil, port, dir)
 }
 
 func configGet(t *testing.T, c *RawConn, name string) string {
@@ -85,7 +85,7 @@ hz = 20
 	}
 	// The rewritten file alone gives back the running configuration.
 	h.Stop()
-	h2 := startProcess(t, ServerBinary(t), []string{file}, port, dir)
+	h2 := startProcess(t, ServerBinary(t), []string{file}, nil, port, dir)
 	c2 := h2.Raw(t)
 	for name, want := range map[string]string{"maxclients": "77", "maxmemory": "2147483648", "hz": "30", "dir": dir} {
 		if got := configGet(t, c2, name); got != want {

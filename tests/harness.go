@@ -88,6 +88,8 @@ type Options struct {
 	Dir string
 	// ConfigFile, when set, is passed first (before the flags).
 	ConfigFile string
+	// Env holds extra environment variables ("NAME=value").
+	Env []string
 }
 
 // StartServer starts aikv-server on a free port with data in a temporary
@@ -104,7 +106,7 @@ func StartServer(t testing.TB, opts Options) *Handle {
 	if opts.ConfigFile != "" {
 		args = append([]string{opts.ConfigFile}, args...)
 	}
-	return startProcess(t, bin, args, port, dir)
+	return startProcess(t, bin, args, opts.Env, port, dir)
 }
 
 // Restart stops the process (SIGTERM, graceful) and starts it again with
@@ -113,7 +115,11 @@ func (h *Handle) Restart(t testing.TB) {
 	t.Helper()
 	h.Stop()
 	args := h.cmd.Args[1:]
-	nh := startProcess(t, h.cmd.Path, args, h.Port, h.Dir)
+	var env []string
+	if h.cmd.Env != nil {
+		env = h.cmd.Env[len(os.Environ()):]
+	}
+	nh := startProcess(t, h.cmd.Path, args, env, h.Port, h.Dir)
 	*h = *nh
 }
 
@@ -144,9 +150,12 @@ func (h *Handle) Stop() {
 // Logs returns what the process printed so far.
 func (h *Handle) Logs() string { return h.logs.String() }
 
-func startProcess(t testing.TB, bin string, args []string, port int, dir string) *Handle {
+func startProcess(t testing.TB, bin string, args, env []string, port int, dir string) *Handle {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
+	if len(env) > 0 {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	lw := &logWriter{t: t}
 	cmd.Stdout = lw
 	cmd.Stderr = lw
@@ -252,7 +261,7 @@ func StartRedis(t testing.TB, extra ...string) *Handle {
 	port := FreePort(t)
 	args := append([]string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--dir", dir,
 		"--save", "", "--appendonly", "no", "--daemonize", "no", "--enable-debug-command", "yes"}, extra...)
-	return startProcess(t, bin, args, port, dir)
+	return startProcess(t, bin, args, nil, port, dir)
 }
 
 // lookPathRedis finds redis-server without skipping the test.
