@@ -3,14 +3,23 @@
 //
 // # Concurrency model
 //
-// Each connection has one goroutine that reads, executes and writes. All
-// commands run under a single mutex (Server.mu) that guards the keyspace,
-// the client registry and every handler-visible state. A connection takes
-// the mutex once per pipelined batch: it parses every complete request in
-// its read buffer, runs them all in order under one lock, releases it, and
-// then writes all the replies with one syscall. So every command (and later
-// every MULTI/EXEC block and script) is atomic, pipelining amortises the
-// lock, and slow network I/O never happens under the lock.
+// Ordinary connections are served by one event loop (eventloop_linux.go,
+// on when the server calls EnableEventLoop, as aikv-server does unless
+// AIKV_EVENT_LOOP=0): an epoll set of client sockets, each ready one read,
+// run and answered with non-blocking system calls, and the replies of one
+// round sent after one log write, as Redis does. A connection that must
+// wait (a blocking command, CLIENT PAUSE, a full socket, pub/sub, MONITOR,
+// scripts and EXEC, SYNC) is handed for good to a goroutine of its own
+// that reads, executes and writes (conn.serve); without the event loop
+// every connection has one from the start.
+//
+// All commands run under a single mutex (Server.mu) that guards the
+// keyspace, the client registry and every handler-visible state. A
+// connection takes the mutex once per pipelined batch: it parses every
+// complete request in its read buffer, runs them all in order under one
+// lock, releases it, and then writes all the replies with one syscall. So
+// every command, MULTI/EXEC block and script is atomic, pipelining
+// amortises the lock, and slow network I/O never happens under the lock.
 //
 // Output one connection produces for another (MONITOR lines, Pub/Sub
 // messages, keyspace notifications, client-side caching invalidations)
