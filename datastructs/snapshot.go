@@ -74,7 +74,11 @@ func (db *DB) preWrite(k string, e *Entry) {
 		return
 	}
 	e.snap = db.ks.snapEpoch
-	s.capture(db.index, string([]byte(k)), copyEntry(e))
+	// k may alias a client's buffer: hand over the table's own copy of
+	// the key (immutable) rather than allocating one per write, which
+	// under a write load was a steady stream of garbage while a save
+	// ran.
+	s.capture(db.index, db.storedKey(k), copyEntry(e))
 }
 
 // captureAll captures every entry of db not yet captured (before a flush

@@ -22,6 +22,13 @@ import (
 // (measured: 40k → 5–10k writes/s). So while always is in effect AiKv
 // keeps at least two Ps.
 //
+// A background save (BGSAVE, BGREWRITEAOF, a SYNC transfer) gets a P of
+// its own while it runs, as Redis's fork child gets its own CPU: its walk,
+// encoding and compression then run beside the command path instead of
+// taking turns with it on the only P, so the save finishes in a few
+// seconds (and the copy-on-write values it keeps are few) without pacing
+// the clients' throughput down. The P is given back when the save ends.
+//
 // The main program opts in (EnableProcTuning) unless the GOMAXPROCS
 // environment variable is set, which always wins; tests that embed a
 // Server leave their process's setting alone.
@@ -31,18 +38,22 @@ type procTuning struct {
 }
 
 // autoProcs is the P count for cpus usable CPUs: half of them, at least
-// one, and at least two under appendfsync always when there are two.
-func autoProcs(cpus int, alwaysFsync bool) int {
+// one, and at least two under appendfsync always when there are two; one
+// more (up to cpus) while a background save runs.
+func autoProcs(cpus int, alwaysFsync, saving bool) int {
 	n := max(1, cpus/2)
 	if alwaysFsync && n < 2 && cpus >= 2 {
 		n = 2
 	}
+	if saving {
+		n = min(n+1, max(cpus, 1))
+	}
 	return n
 }
 
-// EnableProcTuning lets the server set GOMAXPROCS from the CPU count and
-// the persistence settings (see procTuning), now and whenever appendonly
-// or appendfsync change.
+// EnableProcTuning lets the server set GOMAXPROCS from the CPU count, the
+// persistence settings and whether a background save runs (see
+// procTuning), now and whenever these change.
 func (s *Server) EnableProcTuning() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -50,15 +61,17 @@ func (s *Server) EnableProcTuning() {
 	s.tuneProcsLocked()
 }
 
-// tuneProcsLocked applies autoProcs to the current settings. Caller holds
+// tuneProcsLocked applies autoProcs to the current settings. Call it
+// after a change to appendonly, appendfsync or s.save.job. Caller holds
 // s.mu.
 func (s *Server) tuneProcsLocked() {
 	if !s.procs.on {
 		return
 	}
 	always := s.cfg.AppendOnly && strings.EqualFold(s.cfg.AppendFsync, "always")
-	if n := autoProcs(s.procs.cpus, always); n != runtime.GOMAXPROCS(0) {
+	saving := s.save.job != nil
+	if n := autoProcs(s.procs.cpus, always, saving); n != runtime.GOMAXPROCS(0) {
 		runtime.GOMAXPROCS(n)
-		s.log.Info("GOMAXPROCS set", "procs", n, "cpus", s.procs.cpus, "appendfsync_always", always)
+		s.log.Info("GOMAXPROCS set", "procs", n, "cpus", s.procs.cpus, "appendfsync_always", always, "background_save", saving)
 	}
 }

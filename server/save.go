@@ -30,7 +30,7 @@ import (
 // directory fsynced, so a failed or killed save leaves the previous file
 // intact. With the log on, the snapshot is the log's base (FlagLogBase):
 // BGREWRITEAOF then drops the log records it covers. While clients are
-// active the walk is paced to about a tenth of a core (see saveShare).
+// active the walk is paced (see saveShare).
 
 // saveKind says why a background save runs.
 type saveKind uint8
@@ -50,6 +50,9 @@ type saveJob struct {
 	dirty   int64 // s.ks.Dirty when the save began
 	pending []captured
 	total   int64 // keys written so far (INFO)
+	// ownP: the save has a P besides the command path's (procs.go),
+	// so it runs unpaced; see walkSnapshot.
+	ownP bool
 	// unpaced turns pacing off for the rest of the job (a SHUTDOWN
 	// waiting for it); see walkSnapshot.
 	unpaced atomic.Bool
@@ -145,6 +148,8 @@ func (s *Server) beginJobLocked(kind saveKind) *saveJob {
 	s.ks.BeginSnapshot(func(db int, key string, e datastructs.Entry) {
 		job.pending = append(job.pending, captured{db, key, e})
 	})
+	s.tuneProcsLocked() // the save's own P (procs.go)
+	job.ownP = runtime.GOMAXPROCS(0) > 1
 	return job
 }
 
@@ -207,18 +212,30 @@ func (s *Server) runBGSave(job *saveJob, path string, opts snapshot.Options) (sn
 }
 
 // Pacing of background saves. A save's walk and encoding is CPU work
-// that competes with serving clients (on a 2-core machine, with the
-// clients' own load, a save at full speed halves throughput). While
-// clients are active (commands ran since the walker's previous step) the
-// walker sleeps after each step in proportion to the time the step took,
-// so the save uses about saveShare of a core; when the server is idle it
-// runs at full speed. SAVE, SHUTDOWN (which turns pacing off for a save
-// it waits for) and SYNC are not paced. A longer save keeps the
-// copy-on-write values of keys written before the walker reached them
-// only until the next step drains them, so pacing costs little memory.
+// (about a CPU-second per million small keys) that competes with serving
+// clients. While clients are active (commands ran since the walker's
+// previous step) the walker sleeps after each step in proportion to the
+// time the step took, so the save uses about a given share of a core;
+// when the server is idle it runs at full speed. SAVE, SHUTDOWN (which
+// turns pacing off for a save it waits for) and SYNC are not paced.
+//
+// The share depends on whether the save has a P of its own (procs.go
+// gives it one while it runs). Without (GOMAXPROCS 1), every moment the
+// save runs is one the command path waits: saveShare keeps that to a
+// tenth. With its own P the save runs beside the command path, but on a
+// machine the clients keep busy its CPU still comes out of theirs (or the
+// network stack's): measured on 2 cores with the clients on the same
+// host, an unpaced save took 2 s and halved throughput meanwhile, as
+// Redis's fork child does. ownPShare is the compromise: a save a few
+// times shorter than with one P and throughput near 90%.
+//
+// Copy-on-write values wait only until the walker's next step drains
+// them, so a slower save does not keep more of them.
 var (
-	// saveShare is the share of one core a paced save aims for.
+	// saveShare is the share of one core a paced save aims for when it
+	// has no P of its own; ownPShare when it has.
 	saveShare = 0.1
+	ownPShare = 0.25
 	// maxSavePause bounds one pause, so a step that took long (one
 	// huge key) does not stall the save for seconds.
 	maxSavePause = 50 * time.Millisecond
@@ -239,6 +256,10 @@ func (s *Server) walkSnapshot(job *saveJob, dbs int, write func([]captured) erro
 		return nil
 	}
 	pace := job.kind != saveSync
+	share := saveShare
+	if job.ownP {
+		share = ownPShare
+	}
 	s.mu.Lock()
 	cmds := s.stats.commands
 	s.mu.Unlock()
@@ -269,7 +290,7 @@ func (s *Server) walkSnapshot(job *saveJob, dbs int, write func([]captured) erro
 				break
 			}
 			if pace && busy && !job.unpaced.Load() {
-				debt += time.Duration(float64(time.Since(start)) * (1/saveShare - 1))
+				debt += time.Duration(float64(time.Since(start)) * (1/share - 1))
 				if debt >= time.Millisecond {
 					savePause(min(debt, maxSavePause))
 					debt = 0
@@ -307,6 +328,7 @@ func (s *Server) finishBGSave(job *saveJob, info snapshot.Info, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.save.job = nil
+	s.tuneProcsLocked() // give the save's P back (procs.go)
 	took := time.Since(job.started)
 	if err == nil && job.kind == saveRewrite && s.persist.aof != nil {
 		// The base is durable: records up to job.seq are redundant.

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/aikv/aikv/datastructs"
@@ -139,12 +140,13 @@ func NewWriter(w io.Writer, opts Options) (*Writer, error) {
 	}
 	if !opts.NoCompression {
 		sw.hdr.Flags |= FlagZstd
-		zenc, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithEncoderLevel(zstd.SpeedDefault))
+		zenc, err := takeEncoder()
 		if err != nil {
 			return nil, err
 		}
 		sw.zenc = zenc
 	}
+	sw.takeBuffers()
 	sw.enc = msgpack.NewEncoder(&sw.raw)
 	if err := sw.write(sw.hdr.marshal()); err != nil {
 		return nil, err
@@ -438,9 +440,7 @@ func (w *Writer) Close() error {
 	}
 	w.closed = true
 	w.flushBlock()
-	if w.zenc != nil {
-		w.zenc.Close()
-	}
+	w.release()
 	if w.err != nil {
 		return w.err
 	}
@@ -555,4 +555,73 @@ func marshalAux(aux map[string][]byte) []byte {
 		b = append(b, aux[n]...)
 	}
 	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, crcTable))
+}
+
+// Scratch kept between writers. A snapshot writer needs a zstd encoder
+// (history and match tables) and two block-sized buffers (the open block
+// and its compressed copy): about 5 MB that a save used to allocate
+// afresh each time, and that all became new heap (the server's RSS) for
+// as long as the collector did not run, during a save under a write load.
+// One set is kept for the next writer; a writer that finds it taken
+// (two at once) allocates its own.
+var spare struct {
+	sync.Mutex
+	zenc      *zstd.Encoder
+	raw, zbuf []byte
+}
+
+// takeEncoder returns the spare zstd encoder or a new one. Each block is
+// its own frame (EncodeAll) of about BlockTarget bytes: a window beyond
+// that finds no more matches but costs memory. With the default 8 MB
+// window the encoder allocated 18 MB of history and tables; with a
+// BlockTarget window and the lower-memory tables it is 2.6 MB. Frames
+// declare their window, so readers are unaffected.
+func takeEncoder() (*zstd.Encoder, error) {
+	spare.Lock()
+	z := spare.zenc
+	spare.zenc = nil
+	spare.Unlock()
+	if z != nil {
+		return z, nil
+	}
+	return zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithEncoderLevel(zstd.SpeedDefault),
+		zstd.WithWindowSize(BlockTarget), zstd.WithLowerEncoderMem(true))
+}
+
+// takeBuffers gives w the spare block buffers, or sizes a new open-block
+// buffer once: it fills to about blockTarget and then one record more,
+// and growing it through a series of doublings would leave each step as
+// garbage.
+func (w *Writer) takeBuffers() {
+	spare.Lock()
+	raw, zbuf := spare.raw, spare.zbuf
+	spare.raw, spare.zbuf = nil, nil
+	spare.Unlock()
+	if raw == nil {
+		raw = make([]byte, 0, blockTarget+blockTarget/8)
+	}
+	w.raw = *bytes.NewBuffer(raw[:0])
+	w.zbuf = zbuf[:0]
+}
+
+// release hands the writer's encoder and buffers back for the next
+// writer (at Close: the buffers are no longer used). Oversized buffers
+// (a huge record) are dropped.
+func (w *Writer) release() {
+	raw := w.raw.Bytes()[:0]
+	w.raw = bytes.Buffer{}
+	zbuf := w.zbuf[:0]
+	w.zbuf = nil
+	spare.Lock()
+	defer spare.Unlock()
+	if w.zenc != nil && spare.zenc == nil {
+		spare.zenc = w.zenc
+	}
+	w.zenc = nil
+	if cap(raw) <= 2*BlockTarget && cap(raw) > cap(spare.raw) {
+		spare.raw = raw
+	}
+	if cap(zbuf) <= 2*BlockTarget && cap(zbuf) > cap(spare.zbuf) {
+		spare.zbuf = zbuf
+	}
 }
