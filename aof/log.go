@@ -36,6 +36,12 @@ type Options struct {
 	// FS is used for the package's own file operations (fsyncs, repair,
 	// scans); nil means OSFS. See FS for what tidwall/wal does outside it.
 	FS FS
+	// InlineSync makes every group-commit fsync (FsyncAlways) keep the
+	// caller's P, even when it is the only one: for a caller that wants
+	// nothing else to run meanwhile, like an event loop that, as Redis's,
+	// sends a round's replies after one fsync. By default the fsync keeps
+	// its P only when there is another one (see datasync).
+	InlineSync bool
 
 	tick       time.Duration // tests: background loop period (default 1s)
 	delayAfter time.Duration // tests: fsync age that delays writes (default 2s)
@@ -70,6 +76,7 @@ type Log struct {
 	segSize int
 	fs      FS
 	log     *slog.Logger
+	inline  bool // Options.InlineSync
 	walOpts wal.Options
 
 	// Owned by the leader (or by Close/TruncateFront while they hold the
@@ -224,6 +231,7 @@ func Open(opts Options) (*Log, error) {
 		segSize: opts.SegmentSize,
 		fs:      opts.FS,
 		log:     opts.Logger,
+		inline:  opts.InlineSync,
 		walOpts: wal.Options{
 			NoSync:      true, // we fsync ourselves, never under wal's mutex
 			SegmentSize: opts.SegmentSize,
@@ -643,9 +651,10 @@ func (l *Log) syncDirty(groupCommit bool) error {
 	var err error
 	for _, p := range paths {
 		// Group-commit fsyncs (appendfsync always) keep their P (see
-		// datasync) when there is another P to run the clients meanwhile.
-		// GOMAXPROCS is read per round: the server changes it at runtime.
-		e := l.syncSegment(p, groupCommit && runtime.GOMAXPROCS(0) >= 2)
+		// datasync) when there is another P to run the clients meanwhile,
+		// or when the caller asked for it (InlineSync). GOMAXPROCS is read
+		// per round: the server changes it at runtime.
+		e := l.syncSegment(p, groupCommit && (l.inline || runtime.GOMAXPROCS(0) >= 2))
 		if errors.Is(e, fs.ErrNotExist) {
 			e = nil // removed by TruncateFront or a rollback: nothing to keep
 		}

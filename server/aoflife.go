@@ -33,7 +33,10 @@ func (s *Server) openAOF() (*aof.Log, error) {
 	if err != nil {
 		return nil, err
 	}
-	return aof.Open(aof.Options{Dir: s.aofDir(), Fsync: policy, Logger: s.log, SegmentSize: aofSegmentSize(s.cfg.MaxMemory), FS: s.aofFS()})
+	return aof.Open(aof.Options{Dir: s.aofDir(), Fsync: policy, Logger: s.log, SegmentSize: aofSegmentSize(s.cfg.MaxMemory), FS: s.aofFS(),
+		// The event loop sends a round's replies after one fsync and wants
+		// nothing to run meanwhile, as Redis; see procs.go.
+		InlineSync: s.useEventLoop})
 }
 
 // OpenPersistence decides what to load at startup and opens the log;

@@ -72,6 +72,9 @@ type loopConn struct {
 	closed bool
 }
 
+// eventLoopSupported: this platform has the event loop.
+const eventLoopSupported = true
+
 var errWouldBlock = errors.New("server: socket not ready")
 
 // newEventLoop creates the loop and starts its goroutine, which runs

@@ -12,6 +12,9 @@ import (
 // goroutine.
 type eventLoop struct{}
 
+// eventLoopSupported: this platform has no event loop.
+const eventLoopSupported = false
+
 // loopConn is never created outside Linux.
 type loopConn struct {
 	mu    sync.Mutex

@@ -15,12 +15,18 @@ import (
 // unpipelined throughput by 15–25% and the -P 16 geometric mean against
 // Redis from 0.90 to 1.00.
 //
-// The exception is appendfsync always: the group-commit leader keeps its P
-// through fdatasync (aof.datasync), which needs a second P to serve
-// clients meanwhile; with one P the fsync would enter the scheduler's
-// syscall state and stall every client until sysmon hands the P over
-// (measured: 40k → 5–10k writes/s). So while always is in effect AiKv
-// keeps at least two Ps.
+// The exception is appendfsync always without the event loop: the
+// group-commit leader keeps its P through fdatasync (aof.datasync), which
+// needs a second P to serve clients meanwhile; with one P the fsync would
+// enter the scheduler's syscall state and stall every client until sysmon
+// hands the P over (measured: 40k → 5–10k writes/s). So while always is in
+// effect a goroutine-per-connection server keeps at least two Ps. The
+// event loop instead waits for the fsync on its one P, as Redis's loop
+// does (aof.Options.InlineSync), and the clients' next requests gather in
+// their sockets meanwhile: a second P there only adds idle threads waking
+// and spinning (measured on 2 cores, redis-benchmark SET -c 50: 25–30k
+// writes/s and 0.5 context switches per request with two Ps, 60–66k and
+// 0.13 with one, Redis 60–68k and 0.12).
 //
 // A background save (BGSAVE, BGREWRITEAOF, a SYNC transfer) gets a P of
 // its own while it runs, as Redis's fork child gets its own CPU: its walk,
@@ -68,7 +74,7 @@ func (s *Server) tuneProcsLocked() {
 	if !s.procs.on {
 		return
 	}
-	always := s.cfg.AppendOnly && strings.EqualFold(s.cfg.AppendFsync, "always")
+	always := s.cfg.AppendOnly && strings.EqualFold(s.cfg.AppendFsync, "always") && !s.useEventLoop
 	saving := s.save.job != nil
 	if n := autoProcs(s.procs.cpus, always, saving); n != runtime.GOMAXPROCS(0) {
 		runtime.GOMAXPROCS(n)

@@ -410,7 +410,7 @@ func (s *Server) SetConfigFile(path string) { s.configFile = path }
 // EnableEventLoop makes the server serve ordinary connections from one
 // epoll event loop instead of a goroutine each (see eventloop_linux.go),
 // where the platform has one. Call it before serving.
-func (s *Server) EnableEventLoop() { s.useEventLoop = true }
+func (s *Server) EnableEventLoop() { s.useEventLoop = eventLoopSupported }
 
 // SetLogLevelVar gives the server the level of its logger's handler, so
 // CONFIG SET loglevel takes effect at once. Call it before serving.

@@ -10,20 +10,29 @@ import (
 )
 
 // TestMaxProcsFollowAppendfsync: without a GOMAXPROCS environment variable
-// the server runs on half the CPUs (at least one), and on at least two
-// while appendfsync always is in effect (server/procs.go), switching as
-// CONFIG SET changes the policy. INFO go_maxprocs shows the setting.
+// the server runs on half the CPUs (at least one); without the event loop
+// (AIKV_EVENT_LOOP=0) on at least two while appendfsync always is in
+// effect, where the event loop waits for the fsync on its one P
+// (server/procs.go), switching as CONFIG SET changes the policy. INFO
+// go_maxprocs shows the setting.
 func TestMaxProcsFollowAppendfsync(t *testing.T) {
 	if os.Getenv("GOMAXPROCS") != "" {
 		t.Skip("GOMAXPROCS is set: the server inherits it and does not tune")
 	}
+	t.Run("event loop", func(t *testing.T) { testMaxProcsFollowAppendfsync(t, nil, false) })
+	t.Run("goroutines", func(t *testing.T) {
+		testMaxProcsFollowAppendfsync(t, []string{"AIKV_EVENT_LOOP=0"}, true)
+	})
+}
+
+func testMaxProcsFollowAppendfsync(t *testing.T, env []string, alwaysAddsP bool) {
 	cpus := runtime.GOMAXPROCS(0) // the runtime's default here, as in the server
 	other := max(1, cpus/2)
 	always := other
-	if cpus >= 2 && always < 2 {
+	if alwaysAddsP && cpus >= 2 && always < 2 {
 		always = 2
 	}
-	h := StartServer(t, Options{Args: []string{"--appendonly", "yes", "--appendfsync", "always"}})
+	h := StartServer(t, Options{Args: []string{"--appendonly", "yes", "--appendfsync", "always"}, Env: env})
 	c := h.Raw(t)
 	check := func(step string, want int) {
 		t.Helper()

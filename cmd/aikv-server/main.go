@@ -219,13 +219,13 @@ func run(args []string, stdout io.Writer) error {
 	srv := server.New(cfg, table, log)
 	srv.SetConfigFile(file)
 	srv.SetLogLevelVar(lv)
-	if os.Getenv("GOMAXPROCS") == "" {
-		srv.EnableProcTuning() // see server/procs.go
-	}
 	if os.Getenv("AIKV_EVENT_LOOP") != "0" {
 		// One epoll loop for ordinary clients (server/eventloop_linux.go);
 		// AIKV_EVENT_LOOP=0 gives every connection its own goroutine.
 		srv.EnableEventLoop()
+	}
+	if os.Getenv("GOMAXPROCS") == "" {
+		srv.EnableProcTuning() // see server/procs.go (after EnableEventLoop)
 	}
 	if os.Getenv("AIKV_FAULT_INJECTION") == "1" {
 		// End-to-end tests of disk errors (DEBUG AOF-FAULT / RDB-FAULT).
