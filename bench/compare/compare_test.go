@@ -221,13 +221,20 @@ func TestKeyShapes(t *testing.T) {
 	}
 }
 
-// TestServerLifecycle starts a real redis-server through the harness,
-// loads keys, and checks the process is gone after cleanup.
-func TestServerLifecycle(t *testing.T) {
+// redisServerBin returns the path of redis-server, or skips the test.
+func redisServerBin(t *testing.T) string {
+	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
 		t.Skip("redis-server not installed")
 	}
+	return bin
+}
+
+// TestServerLifecycle starts a real redis-server through the harness,
+// loads keys, and checks the process is gone after cleanup.
+func TestServerLifecycle(t *testing.T) {
+	bin := redisServerBin(t)
 	s, err := startServer("Redis", bin, "off")
 	if err != nil {
 		t.Fatal(err)
@@ -260,10 +267,7 @@ func TestServerLifecycle(t *testing.T) {
 // with the dataset loaded, alternating rounds skip a server without a
 // snapshot, and a DBSIZE that never matches is an error.
 func TestRestartOnSnapshot(t *testing.T) {
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Skip("redis-server not installed")
-	}
+	bin := redisServerBin(t)
 	useProcs(t)
 	s, err := startServer("Redis", bin, "off")
 	if err != nil {

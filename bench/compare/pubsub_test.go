@@ -2,7 +2,6 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"runtime"
 	"slices"
 	"testing"
@@ -59,10 +58,7 @@ func TestProcCounters(t *testing.T) {
 // TestPubSubOnce runs one short measurement against a real redis-server:
 // every message must arrive (pubsubOnce checks the counts).
 func TestPubSubOnce(t *testing.T) {
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Skip("redis-server not installed")
-	}
+	bin := redisServerBin(t)
 	useProcs(t)
 	s, err := startServer("Redis", bin, "off")
 	if err != nil {
