@@ -454,41 +454,25 @@ func (lc *loopConn) Read(p []byte) (int, error) {
 	if inner := lc.handedOver(); inner != nil {
 		return inner.Read(p)
 	}
-	for {
-		n, _, e := syscall.RawSyscall(syscall.SYS_READ, uintptr(lc.fd), uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)))
-		switch e {
-		case 0:
-			if n == 0 {
-				return 0, io.EOF
-			}
-			return int(n), nil
-		case syscall.EINTR:
-			continue
-		case syscall.EAGAIN:
-			return 0, errWouldBlock
-		default:
-			return 0, e
-		}
+	n, e := readNB(uintptr(lc.fd), p)
+	switch {
+	case e == syscall.EAGAIN:
+		return 0, errWouldBlock
+	case e != 0:
+		return 0, e
+	case n == 0:
+		return 0, io.EOF
 	}
+	return n, nil
 }
 
 // writeNB writes what the socket takes without blocking.
 func (lc *loopConn) writeNB(p []byte) (int, error) {
-	done := 0
-	for done < len(p) {
-		rest := p[done:]
-		n, _, e := syscall.RawSyscall(syscall.SYS_WRITE, uintptr(lc.fd), uintptr(unsafe.Pointer(&rest[0])), uintptr(len(rest)))
-		switch e {
-		case 0:
-			done += int(n)
-		case syscall.EINTR:
-		case syscall.EAGAIN:
-			return done, nil
-		default:
-			return done, e
-		}
+	n, e := writeNB(uintptr(lc.fd), p)
+	if e != 0 && e != syscall.EAGAIN {
+		return n, e
 	}
-	return done, nil
+	return n, nil
 }
 
 // Write is inner's Write after hand-off; the loop itself writes with

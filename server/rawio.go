@@ -39,33 +39,20 @@ func newRawIO(nc net.Conn) *rawIO {
 	}
 	r := &rawIO{rc: rc}
 	r.read = func(fd uintptr) bool {
-		for {
-			n, _, e := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&r.p[0])), uintptr(len(r.p)))
-			switch e {
-			case syscall.EINTR:
-				continue
-			case syscall.EAGAIN:
-				return false // wait until readable
-			}
-			r.n, r.errno = int(n), e
-			return true
+		n, e := readNB(fd, r.p)
+		if e == syscall.EAGAIN {
+			return false // wait until readable
 		}
+		r.n, r.errno = n, e
+		return true
 	}
 	r.write = func(fd uintptr) bool {
-		for r.n < len(r.p) {
-			rest := r.p[r.n:]
-			n, _, e := syscall.RawSyscall(syscall.SYS_WRITE, fd, uintptr(unsafe.Pointer(&rest[0])), uintptr(len(rest)))
-			switch e {
-			case 0:
-				r.n += int(n)
-			case syscall.EINTR:
-			case syscall.EAGAIN:
-				return false // wait until writable
-			default:
-				r.errno = e
-				return true
-			}
+		n, e := writeNB(fd, r.p[r.n:])
+		r.n += n
+		if e == syscall.EAGAIN {
+			return false // wait until writable
 		}
+		r.errno = e
 		return true
 	}
 	return r
@@ -103,4 +90,34 @@ func (r *rawIO) Write(p []byte) (int, error) {
 		err = r.errno
 	}
 	return n, err
+}
+
+// readNB reads once from the non-blocking socket fd into p (len(p) > 0),
+// retrying when interrupted. errno is EAGAIN when nothing is there; n is 0
+// with errno 0 at end of input.
+func readNB(fd uintptr, p []byte) (n int, errno syscall.Errno) {
+	for {
+		r, _, e := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)))
+		if e != syscall.EINTR {
+			return int(r), e
+		}
+	}
+}
+
+// writeNB writes as much of p as the non-blocking socket fd takes. It
+// returns how much it wrote and errno 0 (all of p), EAGAIN (the socket is
+// full) or the error that stopped it.
+func writeNB(fd uintptr, p []byte) (n int, errno syscall.Errno) {
+	for n < len(p) {
+		rest := p[n:]
+		w, _, e := syscall.RawSyscall(syscall.SYS_WRITE, fd, uintptr(unsafe.Pointer(&rest[0])), uintptr(len(rest)))
+		switch e {
+		case 0:
+			n += int(w)
+		case syscall.EINTR:
+		default:
+			return n, e
+		}
+	}
+	return n, 0
 }
