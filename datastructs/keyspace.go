@@ -506,12 +506,11 @@ func (db *DB) set(key []byte, e Entry, expireAt int64, keepTTL bool) {
 			db.expires.Set(db.storedKey(k), e.ExpireAt)
 		}
 	} else {
-		ks := string(key)
 		e.access = db.ks.newAccess()
 		if !keepTTL {
 			e.ExpireAt = expireAt
 		}
-		db.keys.InsertNew(ks, h, e)
+		ks := db.keys.InsertNewCopy(k, h, e)
 		db.used += keyCost(ks) + e.recordedSize()
 		if e.ExpireAt != 0 {
 			db.expires.Set(ks, e.ExpireAt)

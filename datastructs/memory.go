@@ -70,7 +70,10 @@ var (
 )
 
 // keyCost is the cost of a key apart from its value.
-func keyCost(key string) int64 { return keyNodeSize + AllocSize(len(key)) }
+func keyCost(key string) int64 {
+	node, k := dict.NodeSizeWithKey[Entry](len(key))
+	return AllocSize(node) + AllocSize(k)
+}
 
 // valueSize measures the value held by e.
 func valueSize(e *Entry) int64 {

@@ -158,6 +158,20 @@ func (d *Dict[V]) InsertNew(key string, h uint64, v V) {
 	d.insert(key, h, v)
 }
 
+// InsertNewCopy is InsertNew for a key the caller does not own (it may
+// alias a buffer that is reused): the Dict stores a copy of it in the
+// entry's own allocation (see newEntry) and returns that copy, so that
+// other tables can share its bytes.
+func (d *Dict[V]) InsertNewCopy(key string, h uint64, v V) string {
+	if d.rehashing() {
+		d.rehash(1)
+	}
+	e := newEntry[V](key)
+	e.val, e.hash = v, h
+	d.link(e)
+	return e.key
+}
+
 // Set inserts or replaces; reports whether the key was new.
 func (d *Dict[V]) Set(key string, v V) (added bool) {
 	return d.SetHashed(key, d.hash(key), v)
@@ -206,6 +220,12 @@ func (d *Dict[V]) SetHashed(key string, h uint64, v V) (added bool) {
 // insert links a new entry for key, which is absent, growing the table
 // first if needed.
 func (d *Dict[V]) insert(key string, h uint64, v V) {
+	d.link(&entry[V]{key: key, val: v, hash: h})
+}
+
+// link adds the new entry e (key, value and hash set) to the table new
+// keys go to, growing the table first if needed.
+func (d *Dict[V]) link(e *entry[V]) {
 	// Grow at load factor 1 (only when no rehash is already running).
 	if !d.rehashing() && d.used[0] >= len(d.ht[0]) {
 		d.resize(d.used[0] + 1)
@@ -215,8 +235,9 @@ func (d *Dict[V]) insert(key string, h uint64, v V) {
 		t = 1
 	}
 	tab := d.ht[t]
-	idx := h & uint64(len(tab)-1)
-	tab[idx] = &entry[V]{key: key, val: v, next: tab[idx], hash: h}
+	idx := e.hash & uint64(len(tab)-1)
+	e.next = tab[idx]
+	tab[idx] = e
 	d.used[t]++
 }
 

@@ -10,7 +10,9 @@
 //
 // Keys are hashed with hash/maphash using a per-Dict random seed. Each table
 // is a power-of-two array of buckets; each bucket is a singly linked chain of
-// entries (key, value, next) — one allocation per entry and no cached hash.
+// entries (key, value, next, the key's hash) — one allocation per entry, which
+// also holds the key's bytes when the key was inserted with InsertNewCopy
+// (one cache line or two per lookup instead of a second miss on the key).
 //
 // # Resizing and incremental rehash
 //

@@ -1,0 +1,62 @@
+package dict
+
+import (
+	"strings"
+	"testing"
+	"unsafe"
+)
+
+// InsertNewCopy keeps its own copy of every key length, embedded or not:
+// changing the caller's buffer afterwards changes nothing in the table.
+func TestInsertNewCopyOwnsKey(t *testing.T) {
+	d := New[int](0)
+	lengths := []int{0, 1, 8, 9, 16, 17, 56, 64, 65, 80, 96, 112, 127, 128, 129, 1000}
+	bufs := make([][]byte, len(lengths))
+	for i, n := range lengths {
+		bufs[i] = []byte(strings.Repeat(string(rune('a'+i)), n))
+		k := unsafe.String(unsafe.SliceData(bufs[i]), n)
+		stored := d.InsertNewCopy(k, d.Hash(k), i)
+		if stored != k {
+			t.Fatalf("len %d: stored %q", n, stored)
+		}
+	}
+	for _, b := range bufs {
+		for j := range b {
+			b[j] = '!'
+		}
+	}
+	for i, n := range lengths {
+		k := strings.Repeat(string(rune('a'+i)), n)
+		if v, ok := d.Get(k); !ok || v != i {
+			t.Fatalf("len %d: Get = %d, %v; want %d, true", n, v, ok, i)
+		}
+		sk, _ := d.Key(k)
+		if n > 0 && n <= maxEmbeddedKey {
+			e := d.find(k)
+			start := uintptr(unsafe.Pointer(e))
+			p := uintptr(unsafe.Pointer(unsafe.StringData(sk)))
+			if p < start || p+uintptr(n) > start+uintptr(NodeSize[int]()+keyRoom(n)) {
+				t.Fatalf("len %d: key bytes are not inside the entry's allocation", n)
+			}
+		}
+	}
+	if d.Len() != len(lengths) {
+		t.Fatalf("Len = %d, want %d", d.Len(), len(lengths))
+	}
+}
+
+// NodeSizeWithKey describes the allocations newEntry makes.
+func TestNodeSizeWithKey(t *testing.T) {
+	for n := 0; n <= 200; n++ {
+		node, key := NodeSizeWithKey[int](n)
+		if n <= maxEmbeddedKey {
+			if key != 0 || node < NodeSize[int]()+n || node > NodeSize[int]()+n+15 {
+				t.Fatalf("len %d: node %d key %d", n, node, key)
+			}
+			continue
+		}
+		if node != NodeSize[int]() || key != n {
+			t.Fatalf("len %d: node %d key %d", n, node, key)
+		}
+	}
+}
