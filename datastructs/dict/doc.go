@@ -13,6 +13,9 @@
 // entries (key, value, next, the key's hash) — one allocation per entry, which
 // also holds the key's bytes when the key was inserted with InsertNewCopy
 // (one cache line or two per lookup instead of a second miss on the key).
+// The collections' size estimates still count such a key as a node plus a
+// key allocation; for keys up to 128 bytes the two differ by at most one
+// size-class step.
 //
 // # Resizing and incremental rehash
 //

@@ -264,7 +264,7 @@ func (h *Hash) Set(field, value []byte) bool {
 		}
 		v := string(value)
 		t.bytes += datastructs.AllocSize(len(field)) + strSize(v)
-		t.d.InsertNew(string(field), hv, v)
+		t.d.InsertNewCopy(bstr(field), hv, v)
 		return true
 	}
 	return h.SetString(field, string(value))
@@ -286,7 +286,7 @@ func (h *Hash) SetString(field []byte, value string) bool {
 		return false
 	}
 	t.bytes += datastructs.AllocSize(len(field)) + strSize(value)
-	t.d.InsertNew(string(field), hv, value)
+	t.d.InsertNewCopy(bstr(field), hv, value)
 	return true
 }
 

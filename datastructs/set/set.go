@@ -108,7 +108,7 @@ func (s *Set) Add(m []byte) bool {
 	if p != nil {
 		return false
 	}
-	s.d.InsertNew(string(m), h, struct{}{})
+	s.d.InsertNewCopy(bstr(m), h, struct{}{})
 	s.bytes += datastructs.AllocSize(len(m))
 	return true
 }

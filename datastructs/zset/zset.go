@@ -250,10 +250,13 @@ func (z *ZSet) set(member string, score float64, clone bool) (added bool) {
 		return false
 	}
 	if clone {
-		member = strings.Clone(member)
+		// The table's copy lives in its entry's allocation; the
+		// skiplist node shares it.
+		member = e.dict.InsertNewCopy(member, h, score)
+	} else {
+		e.dict.InsertNew(member, h, score)
 	}
 	e.zsl.insert(score, member)
-	e.dict.InsertNew(member, h, score)
 	e.bytes += datastructs.AllocSize(len(member))
 	return true
 }
