@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"time"
 
+	"github.com/aikv/aikv/datastructs/dict"
 	"github.com/aikv/aikv/server/acl"
 
 	"github.com/aikv/aikv/server/command"
@@ -51,6 +52,9 @@ func (s *Server) execBatch(c *conn, batch [][][]byte) (rest [][][]byte) {
 	defer s.ks.ThawClock()
 	c.takeOutboxLocked()
 	defer s.endBatch(c)
+	if len(batch) > 1 {
+		s.prefetchKeys(c, batch)
+	}
 	for i, args := range batch {
 		if c.client.Kill {
 			return
@@ -84,6 +88,28 @@ func (s *Server) execBatch(c *conn, batch [][][]byte) (rest [][][]byte) {
 		}
 	}
 	return nil
+}
+
+// prefetchKeys has the keyspace read the table slots of the first key of
+// each of the batch's first dict.PrefetchWindow commands, in the selected
+// database, before any of them runs (see datastructs.DB.Prefetch). A
+// pipeline of commands on random keys spends much of its time waiting for
+// those cache misses one by one. It is only a hint: nothing changes, and a
+// SELECT in the batch just makes later reads useless.
+func (s *Server) prefetchKeys(c *conn, batch [][][]byte) {
+	var keys [dict.PrefetchWindow][]byte
+	n := 0
+	for _, args := range batch[:min(len(batch), len(keys))] {
+		spec := c.lookup(s.table, args[0])
+		if spec == nil || spec.FirstKey <= 0 || spec.FirstKey >= len(args) {
+			continue
+		}
+		keys[n] = args[spec.FirstKey]
+		n++
+	}
+	if n > 1 {
+		s.prefetchSink += s.ks.DB(c.client.DB).Prefetch(keys[:n])
+	}
 }
 
 // batchReplyBytes is how many bytes of replies a batch builds before they

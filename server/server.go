@@ -46,6 +46,9 @@ type Server struct {
 	// servedInBatch lists parked clients served during the current batch;
 	// they wait for the batch's log record before replying.
 	servedInBatch []*conn
+	// prefetchSink accumulates prefetchKeys's reads (dispatch.go) so that
+	// the compiler keeps them.
+	prefetchSink uint64
 	// persist is the append-only log state; save the snapshot state.
 	persist persistence
 	save    saveState

@@ -196,6 +196,35 @@ func (d *Dict[V]) Touch(h uint64) uint64 {
 	return 0
 }
 
+// PrefetchWindow is the most hashes Prefetch takes at once.
+const PrefetchWindow = 16
+
+// Prefetch reads the buckets and the first entries of their chains for
+// the keys of hashes hs (at most PrefetchWindow of them, from Hash) and
+// returns a value the caller should accumulate and ignore, like Touch. It
+// first loads every bucket, then every first entry: the loads of one pass
+// do not depend on each other, so their cache misses overlap, where
+// lookups made one after another wait for each miss in turn. Read-only:
+// no rehash step.
+func (d *Dict[V]) Prefetch(hs []uint64) uint64 {
+	tab := d.ht[0]
+	if d.rehashing() && len(d.ht[1]) > len(tab) {
+		tab = d.ht[1]
+	}
+	var heads [PrefetchWindow]*entry[V]
+	hs = hs[:min(len(hs), PrefetchWindow)]
+	for i, h := range hs {
+		heads[i] = tab[h&uint64(len(tab)-1)]
+	}
+	var sink uint64
+	for _, e := range heads[:len(hs)] {
+		if e != nil {
+			sink += e.hash
+		}
+	}
+	return sink
+}
+
 // SetHashed is Set for a key whose hash h the caller got from Hash.
 func (d *Dict[V]) SetHashed(key string, h uint64, v V) (added bool) {
 	if d.rehashing() {

@@ -60,3 +60,27 @@ func TestNodeSizeWithKey(t *testing.T) {
 		}
 	}
 }
+
+// Prefetch only reads: on an empty table, in the middle of a rehash and
+// with more hashes than a window, it changes neither the entries nor the
+// rehash's progress.
+func TestPrefetchChangesNothing(t *testing.T) {
+	d := New[int](0)
+	d.Prefetch([]uint64{1, 2, 3})
+	for i := range 1000 {
+		k := "k" + strings.Repeat("x", i%20) + string(rune('a'+i%26)) + string(rune(i))
+		d.Set(k, i)
+	}
+	for !d.rehashing() {
+		d.Set("grow"+string(rune(d.Len())), 0)
+	}
+	idx, n := d.rehashIdx, d.Len()
+	hs := make([]uint64, 40)
+	for i := range hs {
+		hs[i] = uint64(i) * 0x9e3779b97f4a7c15
+	}
+	d.Prefetch(hs)
+	if d.rehashIdx != idx || d.Len() != n {
+		t.Fatalf("Prefetch moved the rehash (%d -> %d) or the length (%d -> %d)", idx, d.rehashIdx, n, d.Len())
+	}
+}
