@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"time"
 	"unsafe"
+
+	"github.com/aikv/aikv/datastructs/dict"
 )
 
 // The event loop serves ordinary connections the way Redis does: one
@@ -45,7 +47,8 @@ type eventLoop struct {
 	conns    map[int32]*conn
 	events   [128]syscall.EpollEvent
 	nready   int
-	deferred []*conn // replies waiting for the round's log write
+	deferred []*conn  // replies waiting for the round's log write
+	round    []parsed // sockets read in this round, with their requests
 	waitFn   func(fd uintptr) bool
 	lastScan time.Time
 
@@ -54,6 +57,14 @@ type eventLoop struct {
 	attention []*conn
 	signalled bool // evfd was written and not yet drained
 	stopped   bool // the loop has ended: adopt refuses
+}
+
+// parsed is a connection read in the current round and the requests
+// parsed from what it read.
+type parsed struct {
+	c     *conn
+	batch [][][]byte
+	err   error
 }
 
 // loopConn is the net.Conn of a connection the event loop serves. While
@@ -215,6 +226,7 @@ func (el *eventLoop) run() {
 				}
 			}
 			el.nready = 0
+			el.runRound()
 		}
 		el.flushDeferred()
 		if t := el.s.idleTimeout(); t > 0 && time.Since(el.lastScan) >= time.Second {
@@ -278,8 +290,8 @@ func (el *eventLoop) check(c *conn) {
 	}
 }
 
-// readable serves one ready client socket: one read, then every complete
-// request buffered.
+// readable reads once from a ready client socket and parses the requests
+// buffered; runRound runs them.
 func (el *eventLoop) readable(c *conn) {
 	if err := c.rd.Fill(c.lc); err != nil {
 		if err != errWouldBlock {
@@ -287,16 +299,79 @@ func (el *eventLoop) readable(c *conn) {
 		}
 		return
 	}
-	el.process(c)
+	c.rd.Authenticated = c.client.Authed
+	batch, err := c.parseBatch()
+	el.round = append(el.round, parsed{c: c, batch: batch, err: err})
 }
 
-// process runs the buffered requests of c and sends the replies (now, or
-// after the round's log write).
-func (el *eventLoop) process(c *conn) {
+// runRound runs the requests read in this round, connection by
+// connection. First it has the keyspace read the table slots of each
+// connection's first key (prefetchRound): unpipelined clients send one
+// command each, and reading all their slots at once overlaps the cache
+// misses each command would otherwise wait for in turn.
+func (el *eventLoop) runRound() {
+	if len(el.round) > 1 {
+		el.prefetchRound()
+	}
+	for i := range el.round {
+		p := el.round[i]
+		el.round[i] = parsed{}
+		// A connection closed or handed over since it was read (by
+		// takeSignals in the same round: takeParsed emptied its entry)
+		// is no longer the loop's.
+		if p.c != nil && el.conns[int32(p.c.lc.fd)] == p.c {
+			el.process(p.c, p.batch, p.err)
+		}
+	}
+	el.round = el.round[:0]
+}
+
+// prefetchRound reads, under the server lock, the table slots of the
+// first key of each connection's first request, for the connections whose
+// selected database is the first one's (only a hint: see
+// datastructs.DB.Prefetch).
+func (el *eventLoop) prefetchRound() {
 	s := el.s
-	for {
-		c.rd.Authenticated = c.client.Authed
-		batch, perr := c.parseBatch()
+	var keys [dict.PrefetchWindow][]byte
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	db, n := -1, 0
+	for _, p := range el.round {
+		if len(p.batch) == 0 {
+			continue
+		}
+		args := p.batch[0]
+		spec := p.c.lookup(s.table, args[0])
+		if spec == nil || spec.FirstKey <= 0 || spec.FirstKey >= len(args) {
+			continue
+		}
+		if db < 0 {
+			db = p.c.client.DB
+		} else if p.c.client.DB != db {
+			continue
+		}
+		keys[n] = args[spec.FirstKey]
+		n++
+		if n == len(keys) {
+			s.prefetchSink += s.ks.DB(db).Prefetch(keys[:n])
+			n = 0
+		}
+	}
+	if n > 1 {
+		s.prefetchSink += s.ks.DB(db).Prefetch(keys[:n])
+	}
+}
+
+// process runs the requests parsed from c's buffer (batch, with perr the
+// parse error after them), then any further complete requests buffered,
+// and sends the replies (now, or after the round's log write).
+func (el *eventLoop) process(c *conn, batch [][][]byte, perr error) {
+	s := el.s
+	for first := true; ; first = false {
+		if !first {
+			c.rd.Authenticated = c.client.Authed
+			batch, perr = c.parseBatch()
+		}
 		if len(batch) > 0 {
 			if batchMayRunScript(batch) {
 				el.handoff(c, batch)
@@ -379,6 +454,10 @@ func (el *eventLoop) finish(c *conn) {
 // handoff moves c to a goroutine of its own (conn.serve) for good; rest
 // is what remains of the batch it was running.
 func (el *eventLoop) handoff(c *conn, rest [][][]byte) {
+	if rest == nil {
+		// Requests read in this round and not yet run go with it.
+		rest = el.takeParsed(c)
+	}
 	lc := c.lc
 	el.unwatch(c)
 	f := os.NewFile(uintptr(lc.fd), "")
@@ -408,6 +487,22 @@ func (el *eventLoop) handoff(c *conn, rest [][][]byte) {
 		c.serve(rest, true)
 		c.teardown()
 	}()
+}
+
+// takeParsed removes c from the round and returns the requests parsed for
+// it that have not run (nil if none).
+func (el *eventLoop) takeParsed(c *conn) [][][]byte {
+	for i := range el.round {
+		if el.round[i].c == c {
+			batch := el.round[i].batch
+			el.round[i] = parsed{}
+			if len(batch) == 0 {
+				return nil
+			}
+			return batch
+		}
+	}
+	return nil
 }
 
 // unwatch removes c's socket from the loop's set.

@@ -3,10 +3,12 @@ package tests
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -212,6 +214,102 @@ func TestEventLoopManyClients(t *testing.T) {
 		}
 		for i := 0; i < clients; i++ {
 			if err := <-errc; err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
+
+// Clients with client-side caching get invalidation messages, written by
+// other clients' commands, while their own requests are being read: a
+// connection the loop hands to a goroutine because such output is waiting
+// may have requests read and not yet run, and they must run, in order,
+// exactly once. Many short-lived tracking connections each read shared
+// keys and pipeline INCRs of their own counter while writers keep changing
+// the keys; every reply arrives and each counter counts 1, 2, 3… with no
+// gap.
+func TestEventLoopTrackingClientsKeepEveryRequest(t *testing.T) {
+	forEachIOModel(t, Options{}, func(t *testing.T, h *Handle) {
+		const readers, writers, conns, incrs = 16, 2, 25, 6
+		stop := make(chan struct{})
+		errs := make(chan error, readers+writers)
+		var wg sync.WaitGroup
+		for w := 0; w < writers; w++ {
+			c := h.Raw(t)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := 0; ; i++ {
+					select {
+					case <-stop:
+						errs <- nil
+						return
+					default:
+					}
+					c.SetDeadline(time.Now().Add(30 * time.Second))
+					if _, err := io.WriteString(c.Conn, EncodeCommand("SET", "k"+strconv.Itoa(i%4), strconv.Itoa(i))); err != nil {
+						errs <- err
+						return
+					}
+					if _, err := ReadReply(c.R); err != nil {
+						errs <- err
+						return
+					}
+				}
+			}()
+		}
+		// readReplies reads n replies that are not invalidation pushes.
+		readReplies := func(c *RawConn, n int) ([]Reply, error) {
+			var got []Reply
+			for len(got) < n {
+				rep, err := ReadReply(c.R)
+				if err != nil {
+					return got, err
+				}
+				if rep.Kind != '>' {
+					got = append(got, rep)
+				}
+			}
+			return got, nil
+		}
+		var readersWG sync.WaitGroup
+		for r := 0; r < readers; r++ {
+			readersWG.Add(1)
+			go func() {
+				defer readersWG.Done()
+				errs <- func() error {
+					for n := 0; n < conns; n++ {
+						counter := "counter:" + strconv.Itoa(r) + ":" + strconv.Itoa(n)
+						c := h.Raw(t)
+						c.SetDeadline(time.Now().Add(60 * time.Second))
+						io.WriteString(c.Conn, EncodeCommand("HELLO", "3")+EncodeCommand("CLIENT", "TRACKING", "on")+
+							EncodeCommand("GET", "k0")+EncodeCommand("GET", "k1")+EncodeCommand("GET", "k2")+EncodeCommand("GET", "k3"))
+						if _, err := readReplies(c, 6); err != nil {
+							return err
+						}
+						for i := 1; i <= incrs; i++ {
+							if _, err := io.WriteString(c.Conn, EncodeCommand("INCR", counter)+EncodeCommand("GET", "k"+strconv.Itoa(i%4))); err != nil {
+								return err
+							}
+							got, err := readReplies(c, 2)
+							if err != nil {
+								return fmt.Errorf("%s INCR %d: %v", counter, i, err)
+							}
+							if got[0].Kind != ':' || got[0].Str != strconv.Itoa(i) {
+								return fmt.Errorf("%s INCR %d replied %s", counter, i, got[0])
+							}
+						}
+						c.Close()
+					}
+					return nil
+				}()
+			}()
+		}
+		readersWG.Wait()
+		close(stop)
+		wg.Wait()
+		for i := 0; i < readers+writers; i++ {
+			if err := <-errs; err != nil {
 				t.Fatal(err)
 			}
 		}
