@@ -127,7 +127,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.BoolVar(&o.restart, "restart", false, "only measure snapshot load at startup: fill, SAVE, restart each server -rounds times and time start to ready (see -dataset, -keys)")
 	fs.BoolVar(&o.bgsave, "bgsave", false, "only measure BGSAVE under load at -keys keys with -c clients: latency, throughput, memory with and without a save, -rounds rounds")
 	dsList := fs.String("dataset", "strings,mixed", "datasets for -restart: strings, mixed")
-	fs.DurationVar(&o.baseWindow, "base-window", 2*time.Second, "-bgsave: length of the window without a save")
+	fs.DurationVar(&o.baseWindow, "base-window", 0, "-bgsave: length of the window without a save (default: as long as an unmeasured BGSAVE made under the same load just before)")
 	fs.DurationVar(&o.warmup, "warmup", 5*time.Second, "-bgsave: load before the windows of each round")
 	finishPubSub := addPubSubFlags(fs, &o.ps)
 	if err := fs.Parse(args); err != nil {

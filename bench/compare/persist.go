@@ -334,11 +334,17 @@ func (p phase) pct(q float64) time.Duration {
 	return p.Lat[min(len(p.Lat)-1, int(q*float64(len(p.Lat))))]
 }
 
-// bgsaveRound is one round on one server: a window without a save
-// (o.baseWindow), then the window from BGSAVE until the save finished.
+// bgsaveRound is one round on one server: a window without a save, then
+// the window from BGSAVE until the save finished. Unless -base-window is
+// given, the window without a save is as long as a calibration BGSAVE made
+// under the same load at the start of the round (Calibration), so that both windows
+// have about the same length: the longest latency of a longer window is
+// larger by chance alone, and a Go heap under a write load keeps growing
+// for a while after a fill, which a short early window does not show.
 type bgsaveRound struct {
-	Save, Base phase
-	Load       string
+	Save, Base  phase
+	Calibration time.Duration
+	Load        string
 }
 
 // loadGen runs clients connections doing SET memKey(rand < keys) with a
@@ -527,8 +533,19 @@ func measureBgsave(o *options, ds dataset) ([2][]bgsaveRound, int, error) {
 			if err != nil {
 				return out, 0, err
 			}
+			base := o.baseWindow
+			if base == 0 {
+				t := time.Now()
+				if err = s.must("BGSAVE", "+Background saving started"); err == nil {
+					err = bgsaveDone(s)
+				}
+				r.Calibration = time.Since(t)
+				base = r.Calibration
+			}
 			time.Sleep(o.warmup)
-			r.Base, err = g.window(s.pid(), func() error { time.Sleep(o.baseWindow); return nil })
+			if err == nil {
+				r.Base, err = g.window(s.pid(), func() error { time.Sleep(base); return nil })
+			}
 			var startMs float64
 			if err == nil {
 				r.Save, err = g.window(s.pid(), func() error {
@@ -601,7 +618,11 @@ func runSnapshotModes(o *options) error {
 			return err
 		}
 		fmt.Fprintf(&buf, "## BGSAVE under load (%d keys, %d clients doing SET on random existing keys)\n\n", keys, o.clients)
-		fmt.Fprintf(&buf, "Per round: after %v of load (so a garbage-collected heap reaches its steady size), a no-save window of %v, then the save window from BGSAVE until INFO says it finished (so the windows differ in length: a longer window has more chances of a slow request). Memory is peak PSS of the server plus any fork child, sampled every 10 ms.\n\n", o.warmup, o.baseWindow)
+		if o.baseWindow > 0 {
+			fmt.Fprintf(&buf, "Per round: after %v of load (so a garbage-collected heap reaches its steady size), a no-save window of %v, then the save window from BGSAVE until INFO says it finished (so the windows may differ in length: a longer window has more chances of a slow request). Memory is peak PSS of the server plus any fork child, sampled every 10 ms.\n\n", o.warmup, o.baseWindow)
+		} else {
+			fmt.Fprintf(&buf, "Per round: an unmeasured calibration BGSAVE under the load, then %v more of load (so a garbage-collected heap reaches its steady size), a no-save window as long as the calibration save took, then the save window from BGSAVE until INFO says it finished (windows of about equal length, so neither has more chances of a slow request). Memory is peak PSS of the server plus any fork child, sampled every 10 ms.\n\n", o.warmup)
+		}
 		fmt.Fprintf(&buf, "| server | round | BGSAVE reply ms | save s | ops/s save / none (ratio) | max latency ms save / none | p99.9 ms save / none | peak PSS MB save / none (extra) | load avg |\n|---|---|---|---|---|---|---|---|---|\n")
 		for i, name := range [2]string{"Redis", "AiKv"} {
 			for k, r := range rounds[i] {
