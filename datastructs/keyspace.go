@@ -536,7 +536,16 @@ func (db *DB) Prefetch(keys [][]byte) uint64 {
 	for i, k := range keys {
 		hs[i] = db.keys.Hash(bstr(k))
 	}
-	return db.keys.Prefetch(hs[:len(keys)])
+	return db.keys.Prefetch(hs[:len(keys)], touchValue)
+}
+
+// touchValue reads the first byte of a string value (GET and INCR read
+// it next).
+func touchValue(e *Entry) uint64 {
+	if e.n != isObj && e.n != bigStr && e.n > 0 {
+		return uint64(*(*byte)(e.p))
+	}
+	return 0
 }
 
 // storedKey returns the key string held by the keys table (so the expires

@@ -206,7 +206,11 @@ const PrefetchWindow = 16
 // do not depend on each other, so their cache misses overlap, where
 // lookups made one after another wait for each miss in turn. Read-only:
 // no rehash step.
-func (d *Dict[V]) Prefetch(hs []uint64) uint64 {
+//
+// With touch non-nil, a third pass calls it with the value of each first
+// entry whose hash matches (most likely the key's own entry), so that the
+// caller can read what the value points to.
+func (d *Dict[V]) Prefetch(hs []uint64, touch func(*V) uint64) uint64 {
 	tab := d.ht[0]
 	if d.rehashing() && len(d.ht[1]) > len(tab) {
 		tab = d.ht[1]
@@ -220,6 +224,13 @@ func (d *Dict[V]) Prefetch(hs []uint64) uint64 {
 	for _, e := range heads[:len(hs)] {
 		if e != nil {
 			sink += e.hash
+		}
+	}
+	if touch != nil {
+		for i, e := range heads[:len(hs)] {
+			if e != nil && e.hash == hs[i] {
+				sink += touch(&e.val)
+			}
 		}
 	}
 	return sink

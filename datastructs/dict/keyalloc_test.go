@@ -66,7 +66,7 @@ func TestNodeSizeWithKey(t *testing.T) {
 // rehash's progress.
 func TestPrefetchChangesNothing(t *testing.T) {
 	d := New[int](0)
-	d.Prefetch([]uint64{1, 2, 3})
+	d.Prefetch([]uint64{1, 2, 3}, nil)
 	for i := range 1000 {
 		k := "k" + strings.Repeat("x", i%20) + string(rune('a'+i%26)) + string(rune(i))
 		d.Set(k, i)
@@ -79,7 +79,7 @@ func TestPrefetchChangesNothing(t *testing.T) {
 	for i := range hs {
 		hs[i] = uint64(i) * 0x9e3779b97f4a7c15
 	}
-	d.Prefetch(hs)
+	d.Prefetch(hs, func(*int) uint64 { return 1 })
 	if d.rehashIdx != idx || d.Len() != n {
 		t.Fatalf("Prefetch moved the rehash (%d -> %d) or the length (%d -> %d)", idx, d.rehashIdx, n, d.Len())
 	}
