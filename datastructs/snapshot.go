@@ -58,7 +58,7 @@ func (db *DB) SnapshotStep(cursor uint64, count int) uint64 {
 	if s == nil {
 		return 0
 	}
-	return db.keys.ScanPtr(cursor, count, func(k string, e *Entry) {
+	return db.keys.ScanPtrAhead(cursor, count, touchValue, func(k string, e *Entry) {
 		if e.snap != db.ks.snapEpoch {
 			e.snap = db.ks.snapEpoch
 			s.capture(db.index, k, copyEntry(e))

@@ -4,6 +4,7 @@ import (
 	"hash/maphash"
 	"math/bits"
 	"math/rand/v2"
+	"runtime"
 	"unsafe"
 )
 
@@ -425,6 +426,63 @@ func (d *Dict[V]) ScanPtr(cursor uint64, count int, fn func(key string, v *V)) u
 	visited := 0
 	for {
 		cursor = d.scanOne(cursor, fn, &visited)
+		if cursor == 0 || visited >= count {
+			return cursor
+		}
+	}
+}
+
+// scanWindow is how many buckets ScanPtrAhead reads ahead at a time.
+const scanWindow = 16
+
+// ScanPtrAhead is ScanPtr for a walk over the whole table (a snapshot),
+// with the table's memory read ahead: while no rehash runs it takes the
+// buckets scanWindow at a time and, before calling fn for any of them,
+// loads their chain heads, then those entries, then (with touch non-nil)
+// what touch reads through each head's value. The loads of one pass do not
+// depend on each other, so their cache misses overlap instead of fn
+// waiting for each in turn (a snapshot visits entries in bucket order,
+// which is random in memory). It may visit up to scanWindow-1 buckets
+// more than ScanPtr before returning. fn must not add or remove keys.
+func (d *Dict[V]) ScanPtrAhead(cursor uint64, count int, touch func(*V) uint64, fn func(key string, v *V)) uint64 {
+	visited := 0
+	var sink uint64
+	defer runtime.KeepAlive(&sink)
+	for {
+		if d.Len() == 0 {
+			return 0
+		}
+		if d.rehashing() {
+			cursor = d.scanOne(cursor, fn, &visited)
+		} else {
+			t0 := d.ht[0]
+			m0 := uint64(len(t0) - 1)
+			var heads [scanWindow]*entry[V]
+			n := 0
+			for n < scanWindow {
+				heads[n] = t0[cursor&m0]
+				n++
+				cursor = rev(rev(cursor|^m0) + 1)
+				if cursor == 0 {
+					break
+				}
+			}
+			for _, e := range heads[:n] {
+				if e != nil {
+					sink += e.hash
+				}
+			}
+			if touch != nil {
+				for _, e := range heads[:n] {
+					if e != nil {
+						sink += touch(&e.val)
+					}
+				}
+			}
+			for _, e := range heads[:n] {
+				emitBucket(e, fn, &visited)
+			}
+		}
 		if cursor == 0 || visited >= count {
 			return cursor
 		}

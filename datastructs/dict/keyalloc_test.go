@@ -1,6 +1,7 @@
 package dict
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"unsafe"
@@ -82,5 +83,46 @@ func TestPrefetchChangesNothing(t *testing.T) {
 	d.Prefetch(hs, func(*int) uint64 { return 1 })
 	if d.rehashIdx != idx || d.Len() != n {
 		t.Fatalf("Prefetch moved the rehash (%d -> %d) or the length (%d -> %d)", idx, d.rehashIdx, n, d.Len())
+	}
+}
+
+// ScanPtrAhead returns every key of a full scan, like ScanPtr: exactly
+// once on a stable table, at least once while the table rehashes.
+func TestScanPtrAheadVisitsEveryKey(t *testing.T) {
+	for _, rehash := range []bool{false, true} {
+		d := New[int](0)
+		n := 5000
+		for i := range n {
+			d.Set("key:"+strings.Repeat("k", i%7)+string(rune('a'+i%26))+strconv.Itoa(i), i)
+		}
+		for d.rehashing() {
+			d.RehashStep(100)
+		}
+		if rehash {
+			for !d.rehashing() {
+				d.Set("extra"+strconv.Itoa(n), n)
+				n++
+			}
+		}
+		seen := map[int]int{}
+		touched := 0
+		var cursor uint64
+		for {
+			cursor = d.ScanPtrAhead(cursor, 100, func(*int) uint64 { touched++; return 0 }, func(k string, v *int) { seen[*v]++ })
+			if cursor == 0 {
+				break
+			}
+		}
+		if len(seen) != n {
+			t.Fatalf("rehash=%v: %d keys seen, want %d", rehash, len(seen), n)
+		}
+		for v, c := range seen {
+			if c != 1 && !rehash {
+				t.Fatalf("key %d seen %d times", v, c)
+			}
+		}
+		if !rehash && touched == 0 {
+			t.Fatal("touch never called")
+		}
 	}
 }
