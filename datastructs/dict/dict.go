@@ -224,7 +224,7 @@ func (d *Dict[V]) Prefetch(hs []uint64, touch func(*V) uint64) uint64 {
 	var sink uint64
 	for _, e := range heads[:len(hs)] {
 		if e != nil {
-			sink += e.hash
+			sink += e.hash + keyByte(e.key)
 		}
 	}
 	if touch != nil {
@@ -469,7 +469,7 @@ func (d *Dict[V]) ScanPtrAhead(cursor uint64, count int, touch func(*V) uint64, 
 			}
 			for _, e := range heads[:n] {
 				if e != nil {
-					sink += e.hash
+					sink += e.hash + keyByte(e.key)
 				}
 			}
 			if touch != nil {
@@ -487,6 +487,15 @@ func (d *Dict[V]) ScanPtrAhead(cursor uint64, count int, touch func(*V) uint64, 
 			return cursor
 		}
 	}
+}
+
+// keyByte reads the last byte of key (0 for ""): an embedded key starts in
+// its entry's last cache line or the next one.
+func keyByte(key string) uint64 {
+	if len(key) == 0 {
+		return 0
+	}
+	return uint64(key[len(key)-1])
 }
 
 func emitBucket[V any](e *entry[V], fn func(string, *V), visited *int) {
