@@ -100,16 +100,24 @@ func (s *Server) prefetchKeys(c *conn, batch [][][]byte) {
 	var keys [dict.PrefetchWindow][]byte
 	n := 0
 	for _, args := range batch[:min(len(batch), len(keys))] {
-		spec := c.lookup(s.table, args[0])
-		if spec == nil || spec.FirstKey <= 0 || spec.FirstKey >= len(args) {
-			continue
+		if k := s.firstKey(c, args); k != nil {
+			keys[n] = k
+			n++
 		}
-		keys[n] = args[spec.FirstKey]
-		n++
 	}
 	if n > 1 {
 		s.prefetchSink += s.ks.DB(c.client.DB).Prefetch(keys[:n])
 	}
+}
+
+// firstKey returns the first key argument of the request args by the
+// command table (nil for an unknown command or one without keys).
+func (s *Server) firstKey(c *conn, args [][]byte) []byte {
+	spec := c.lookup(s.table, args[0])
+	if spec == nil || spec.FirstKey <= 0 || spec.FirstKey >= len(args) {
+		return nil
+	}
+	return args[spec.FirstKey]
 }
 
 // batchReplyBytes is how many bytes of replies a batch builds before they

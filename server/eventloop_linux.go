@@ -340,9 +340,8 @@ func (el *eventLoop) prefetchRound() {
 		if len(p.batch) == 0 {
 			continue
 		}
-		args := p.batch[0]
-		spec := p.c.lookup(s.table, args[0])
-		if spec == nil || spec.FirstKey <= 0 || spec.FirstKey >= len(args) {
+		k := s.firstKey(p.c, p.batch[0])
+		if k == nil {
 			continue
 		}
 		if db < 0 {
@@ -350,7 +349,7 @@ func (el *eventLoop) prefetchRound() {
 		} else if p.c.client.DB != db {
 			continue
 		}
-		keys[n] = args[spec.FirstKey]
+		keys[n] = k
 		n++
 		if n == len(keys) {
 			s.prefetchSink += s.ks.DB(db).Prefetch(keys[:n])
