@@ -148,9 +148,15 @@ func TestBtreeAgainstSortedSlice(t *testing.T) {
 					if idx >= 0 {
 						// updateScore with a member in a buffer the caller
 						// then overwrites: the tree keeps its own string.
+						// Or with the stored string itself (leaf.find's
+						// identity path).
 						buf := []byte(e.m)
 						old := want[idx]
-						bt.updateScore(old.s, unsafe.String(&buf[0], len(buf)), e.s)
+						if rnd.IntN(2) == 0 {
+							bt.updateScore(old.s, unsafe.String(&buf[0], len(buf)), e.s)
+						} else {
+							bt.updateScore(old.s, old.m, e.s)
+						}
 						for i := range buf {
 							buf[i] = '#'
 						}
@@ -167,7 +173,11 @@ func TestBtreeAgainstSortedSlice(t *testing.T) {
 						}
 						break
 					}
-					if !bt.delete(want[idx].s, e.m) {
+					m := e.m // equal bytes, or the stored string
+					if rnd.IntN(2) == 0 {
+						m = want[idx].m
+					}
+					if !bt.delete(want[idx].s, m) {
 						t.Fatalf("delete of %v reported false", want[idx])
 					}
 					want = slices.Delete(want, idx, idx+1)
@@ -336,4 +346,14 @@ func TestBtreeUpdateInLeaf(t *testing.T) {
 		}
 	}
 	checkTree(t, &bt, want)
+}
+
+// TestNodeSizes: the node capacities fill their allocation size classes.
+func TestNodeSizes(t *testing.T) {
+	if s := unsafe.Sizeof(leaf{}); int64(s) > leafBytes || leafBytes-int64(s) >= 24 {
+		t.Fatalf("leaf is %d bytes in a %d-byte class", s, leafBytes)
+	}
+	if s := unsafe.Sizeof(inner{}); int64(s) > innerBytes || innerBytes-int64(s) >= 40 {
+		t.Fatalf("inner node is %d bytes in a %d-byte class", s, innerBytes)
+	}
 }

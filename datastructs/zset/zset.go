@@ -232,11 +232,12 @@ func (z *ZSet) set(member string, score float64, clone bool) (added bool) {
 	e := z.sk
 	// One search of the table: the pointer updates an existing member,
 	// the hash inserts a new one.
-	p, h := e.dict.GetPtrHash(member)
+	key, p, h := e.dict.GetKeyPtrHash(member)
 	if p != nil {
-		// Like Redis, -0 and 0 compare equal: no update.
+		// Like Redis, -0 and 0 compare equal: no update. The stored key
+		// is the string the tree holds: its leaf finds it by identity.
 		if old := *p; old != score {
-			e.zsl.updateScore(old, member, score)
+			e.zsl.updateScore(old, key, score)
 			*p = score
 		}
 		return false
