@@ -150,6 +150,31 @@ func (d *Dict[V]) GetPtrHash(key string) (*V, uint64) {
 	return nil, h
 }
 
+// GetKeyPtrHash is GetPtrHash that also returns the key as stored (sharing
+// its bytes, "" when absent), for a caller whose other structures share
+// the stored string and can then recognise it by its data pointer.
+func (d *Dict[V]) GetKeyPtrHash(key string) (string, *V, uint64) {
+	if d.rehashing() {
+		d.rehash(1)
+	}
+	h := d.hash(key)
+	if d.Len() == 0 {
+		return "", nil, h
+	}
+	for t := 0; t < 2; t++ {
+		tab := d.ht[t]
+		for e := tab[h&uint64(len(tab)-1)]; e != nil; e = e.next {
+			if e.hash == h && e.key == key {
+				return e.key, &e.val, h
+			}
+		}
+		if !d.rehashing() {
+			break
+		}
+	}
+	return "", nil, h
+}
+
 // InsertNew adds key, which must be absent, with its hash h (from Hash or
 // GetPtrHash). It skips the search Set makes for an existing key.
 func (d *Dict[V]) InsertNew(key string, h uint64, v V) {

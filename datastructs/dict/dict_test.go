@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
+	"unsafe"
 )
 
 // checkInvariants verifies the internal structure of d.
@@ -665,6 +667,46 @@ func TestGetPtrHashInsertNew(t *testing.T) {
 	for k, v := range ref {
 		if got, ok := d.Get(k); !ok || got != v {
 			t.Fatalf("Get(%q) = %d, %v; want %d", k, got, ok, v)
+		}
+	}
+}
+
+// TestGetKeyPtrHash: GetKeyPtrHash finds what GetPtrHash finds, with the
+// stored key itself (the same bytes as the key inserted, not a copy of
+// the one asked for), across growth and rehashing.
+func TestGetKeyPtrHash(t *testing.T) {
+	d := New[int](0)
+	stored := map[string]string{}
+	rnd := rand.New(rand.NewPCG(9, 10))
+	for i := 0; i < 20000; i++ {
+		k := "k" + strconv.Itoa(rnd.IntN(3000))
+		if rnd.IntN(4) == 0 {
+			d.Delete(k)
+			delete(stored, k)
+			continue
+		}
+		key, p, h := d.GetKeyPtrHash(strings.Clone(k))
+		if h != d.Hash(k) {
+			t.Fatalf("GetKeyPtrHash(%q) hash %x, Hash %x", k, h, d.Hash(k))
+		}
+		s, ok := stored[k]
+		if (p != nil) != ok {
+			t.Fatalf("GetKeyPtrHash(%q) found=%v, want %v", k, p != nil, ok)
+		}
+		if !ok {
+			if key != "" {
+				t.Fatalf("GetKeyPtrHash(%q) of an absent key returned key %q", k, key)
+			}
+			d.InsertNew(k, h, i)
+			stored[k] = k
+			continue
+		}
+		if key != k || unsafe.StringData(key) != unsafe.StringData(s) {
+			t.Fatalf("GetKeyPtrHash(%q) returned a key other than the stored one", k)
+		}
+		*p = i
+		if v, _ := d.Get(k); v != i {
+			t.Fatalf("write through GetKeyPtrHash(%q) lost", k)
 		}
 	}
 }

@@ -82,3 +82,32 @@ func BenchmarkUpdateRandom(b *testing.B) {
 		z.Set(members[rand.IntN(n)], float64(rand.IntN(n)))
 	}
 }
+
+// BenchmarkPopMin is ZPOPMIN on a 1M-member set: the lowest element is
+// read and removed (At(0), DeleteRange(0, 0)); the set is refilled, off
+// the clock, when it runs out.
+func BenchmarkPopMin(b *testing.B) {
+	const n = 1000000
+	members := make([]string, n)
+	for i := range members {
+		members[i] = fmt.Sprintf("element:%012d", i)
+	}
+	fill := func() *ZSet {
+		z := NewSkiplist()
+		for _, m := range members {
+			z.Set(m, float64(rand.IntN(n)))
+		}
+		return z
+	}
+	z := fill()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if z.Len() == 0 {
+			b.StopTimer()
+			z = fill()
+			b.StartTimer()
+		}
+		z.At(0)
+		z.DeleteRange(0, 0)
+	}
+}

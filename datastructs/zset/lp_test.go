@@ -322,30 +322,3 @@ func TestListpackSize(t *testing.T) {
 		t.Fatalf("5-member listpack takes %d bytes", cap(z.lp))
 	}
 }
-
-// TestNodeLayout: extra levels follow the node in one allocation.
-func TestNodeLayout(t *testing.T) {
-	for k := 1; k <= maxLevel; k++ {
-		x := newNode("m", 1, k)
-		for i := 0; i < k; i++ {
-			x.at(i).span = i + 1
-		}
-		for i := 0; i < k; i++ {
-			if x.at(i).span != i+1 {
-				t.Fatalf("levels %d: level %d overwritten", k, i)
-			}
-		}
-		if x.member != "m" || x.score != 1 {
-			t.Fatal("fields overwritten")
-		}
-	}
-	if got := nodeSize(1); got != 48 {
-		t.Fatalf("one-level node is %d bytes", got)
-	}
-	if got := unsafe.Sizeof(struct {
-		n  node
-		lv [3]level
-	}{}); int(got) != nodeSize(4) {
-		t.Fatalf("4-level node allocation %d, nodeSize %d", got, nodeSize(4))
-	}
-}

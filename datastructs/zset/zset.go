@@ -28,10 +28,10 @@ type ZSet struct {
 }
 
 // skipEnc is the "skiplist" encoding: a member→score table and the
-// ordered index, sharing each member string.
+// ordered index (a counted B+tree, btree.go), sharing each member string.
 type skipEnc struct {
 	dict *dict.Dict[float64]
-	zsl  skiplist
+	zsl  btree
 	// bytes is the heap size of the member strings (Size).
 	bytes int64
 }
@@ -44,29 +44,19 @@ func newSkipEnc(sizeHint int) *skipEnc {
 
 var (
 	zsetHdr  = datastructs.AllocSize(int(unsafe.Sizeof(ZSet{})))
-	skipHdr  = datastructs.AllocSize(int(unsafe.Sizeof(skipEnc{}))) + datastructs.AllocSize(int(unsafe.Sizeof(dict.Dict[float64]{}))) + datastructs.AllocSize(nodeSize(maxLevel))
+	skipHdr  = datastructs.AllocSize(int(unsafe.Sizeof(skipEnc{}))) + datastructs.AllocSize(int(unsafe.Sizeof(dict.Dict[float64]{})))
 	dictNode = datastructs.AllocSize(dict.NodeSize[float64]())
-	// avgNode is the mean allocation of a skiplist node: a node has k
-	// levels with probability (1-p)p^(k-1).
-	avgNode = func() int64 {
-		var sum, pr float64 = 0, 1 - levelP
-		for k := 1; k <= maxLevel; k++ {
-			sum += pr * float64(datastructs.AllocSize(nodeSize(k)))
-			pr *= levelP
-		}
-		return int64(sum + 0.5)
-	}()
 )
 
 // Size implements datastructs.Sizer in O(1): for a listpack the structure
-// and its buffer; for a skiplist the table, the nodes (with the average
-// number of levels) and the member strings.
+// and its buffer; for a skiplist the table, the tree's nodes (a running
+// count) and the member strings.
 func (z *ZSet) Size() int64 {
 	if z.sk == nil {
 		return zsetHdr + datastructs.AllocSize(cap(z.lp))
 	}
 	e := z.sk
-	return zsetHdr + skipHdr + int64(e.dict.Buckets())*8 + int64(e.zsl.length)*(dictNode+avgNode) + e.bytes
+	return zsetHdr + skipHdr + int64(e.dict.Buckets())*8 + int64(e.zsl.length)*dictNode + e.zsl.bytes + e.bytes
 }
 
 // New returns an empty sorted set with the "listpack" encoding.
@@ -110,19 +100,20 @@ func (z *ZSet) Compact() {
 		return
 	}
 	need := lpHdr
-	for x := e.zsl.first(); x != nil; x = x.lv0.forward {
-		if len(x.member) > MaxListpackValue {
+	for c := e.zsl.first(); c.valid(); c.next() {
+		m, _ := c.get()
+		if len(m) > MaxListpackValue {
 			return
 		}
-		need += entrySize(len(x.member))
+		need += entrySize(len(m))
 	}
 	lp := make([]byte, lpHdr, datastructs.AllocSize(need))
-	for x := e.zsl.first(); x != nil; x = x.lv0.forward {
-		s := x.score
+	for c := e.zsl.first(); c.valid(); c.next() {
+		m, s := c.get()
 		if s == 0 { // -0 sorts equal to 0: the order is unchanged
 			s = 0
 		}
-		lp = appendEntry(lp, x.member, s)
+		lp = appendEntry(lp, m, s)
 	}
 	setCount(lp, e.zsl.length)
 	if e.zsl.length == 0 {
@@ -151,9 +142,9 @@ func (z *ZSet) ConvertToSkiplist() {
 		return
 	}
 	e := newSkipEnc(lpCount(z.lp))
-	// Insert from the highest element down: each insert is then at the
-	// head, with no search.
-	z.lpRange(0, lpCount(z.lp)-1, true, func(m string, s float64) bool {
+	// Insert in ascending order: each insert appends to the last leaf,
+	// which is left full when it splits.
+	z.lpRange(0, lpCount(z.lp)-1, false, func(m string, s float64) bool {
 		m = strings.Clone(m)
 		e.zsl.insert(s, m)
 		e.dict.Set(m, s)
@@ -178,9 +169,10 @@ func (z *ZSet) Copy() datastructs.Value {
 		return &ZSet{lp: lp}
 	}
 	e := newSkipEnc(z.sk.zsl.length)
-	for x := z.sk.zsl.tail; x != nil; x = x.backward {
-		e.zsl.insert(x.score, x.member)
-		e.dict.Set(x.member, x.score)
+	for c := z.sk.zsl.first(); c.valid(); c.next() {
+		m, s := c.get()
+		e.zsl.insert(s, m)
+		e.dict.Set(m, s)
 	}
 	e.bytes = z.sk.bytes
 	return &ZSet{sk: e}
@@ -240,18 +232,19 @@ func (z *ZSet) set(member string, score float64, clone bool) (added bool) {
 	e := z.sk
 	// One search of the table: the pointer updates an existing member,
 	// the hash inserts a new one.
-	p, h := e.dict.GetPtrHash(member)
+	key, p, h := e.dict.GetKeyPtrHash(member)
 	if p != nil {
-		// Like Redis, -0 and 0 compare equal: no update.
+		// Like Redis, -0 and 0 compare equal: no update. The stored key
+		// is the string the tree holds: its leaf finds it by identity.
 		if old := *p; old != score {
-			e.zsl.updateScore(old, member, score)
+			e.zsl.updateScore(old, key, score)
 			*p = score
 		}
 		return false
 	}
 	if clone {
 		// The table's copy lives in its entry's allocation; the
-		// skiplist node shares it.
+		// ordered index shares it.
 		member = e.dict.InsertNewCopy(member, h, score)
 	} else {
 		e.dict.InsertNew(member, h, score)
@@ -300,8 +293,7 @@ func (z *ZSet) At(i int) (member string, score float64) {
 		member, score, _ = lpNext(z.lp, z.lpOffset(i))
 		return member, score
 	}
-	x := z.sk.zsl.byRank(i + 1)
-	return x.member, x.score
+	return z.sk.zsl.byRank(i + 1).get()
 }
 
 // Range calls fn for the elements with 0-based ascending indexes in
@@ -319,21 +311,21 @@ func (z *ZSet) Range(start, stop int, rev bool, fn func(member string, score flo
 	}
 	zsl := &z.sk.zsl
 	if !rev {
-		x := zsl.byRank(start + 1)
-		for i := start; i <= stop && x != nil; i++ {
-			if !fn(x.member, x.score) {
+		c := zsl.byRank(start + 1)
+		for i := start; i <= stop && c.valid(); i++ {
+			if !fn(c.get()) {
 				return
 			}
-			x = x.lv0.forward
+			c.next()
 		}
 		return
 	}
-	x := zsl.byRank(stop + 1)
-	for i := stop; i >= start && x != nil; i-- {
-		if !fn(x.member, x.score) {
+	c := zsl.byRank(stop + 1)
+	for i := stop; i >= start && c.valid(); i-- {
+		if !fn(c.get()) {
 			return
 		}
-		x = x.backward
+		c.prev()
 	}
 }
 
@@ -362,8 +354,8 @@ func (z *ZSet) ScoreRange(min, max ScoreBound) (start, stop int) {
 		end := z.lpCountWhile(func(_ string, s float64) bool { return max.withinMax(s) })
 		return start, end - 1
 	}
-	start = z.sk.zsl.countWhile(func(x *node) bool { return min.belowMin(x.score) })
-	end := z.sk.zsl.countWhile(func(x *node) bool { return max.withinMax(x.score) })
+	start = z.sk.zsl.countWhile(func(s float64, _ string) bool { return min.belowMin(s) })
+	end := z.sk.zsl.countWhile(func(s float64, _ string) bool { return max.withinMax(s) })
 	return start, end - 1
 }
 
@@ -411,8 +403,8 @@ func (z *ZSet) LexRange(min, max LexBound) (start, stop int) {
 		end := z.lpCountWhile(func(m string, _ float64) bool { return max.withinMax(m) })
 		return start, end - 1
 	}
-	start = z.sk.zsl.countWhile(func(x *node) bool { return min.belowMin(x.member) })
-	end := z.sk.zsl.countWhile(func(x *node) bool { return max.withinMax(x.member) })
+	start = z.sk.zsl.countWhile(func(_ float64, m string) bool { return min.belowMin(m) })
+	end := z.sk.zsl.countWhile(func(_ float64, m string) bool { return max.withinMax(m) })
 	return start, end - 1
 }
 
