@@ -1,6 +1,7 @@
 package zset
 
 import (
+	"sort"
 	"unsafe"
 
 	"github.com/aikv/aikv/datastructs"
@@ -620,29 +621,14 @@ func (t *btree) countWhile(pred func(score float64, member string) bool) int {
 	p := t.root
 	for h := t.height; h > 0; h-- {
 		x := (*inner)(p)
-		lo, hi := 1, x.n
-		for lo < hi {
-			mid := int(uint(lo+hi) >> 1)
-			if pred(x.scores[mid], x.members[mid]) {
-				lo = mid + 1
-			} else {
-				hi = mid
-			}
-		}
-		c += x.sum(0, lo-1)
-		p = x.kids[lo-1]
+		// The child to descend into is the last whose separator (from
+		// index 1; child 0 has none) satisfies pred.
+		k := sort.Search(x.n-1, func(i int) bool { return !pred(x.scores[i+1], x.members[i+1]) })
+		c += x.sum(0, k)
+		p = x.kids[k]
 	}
 	l := (*leaf)(p)
-	lo, hi := 0, l.n
-	for lo < hi {
-		mid := int(uint(lo+hi) >> 1)
-		if pred(l.scores[mid], l.members[mid]) {
-			lo = mid + 1
-		} else {
-			hi = mid
-		}
-	}
-	return c + lo
+	return c + sort.Search(l.n, func(i int) bool { return !pred(l.scores[i], l.members[i]) })
 }
 
 // deleteRangeByRank removes 1-based ranks [start, end], which must be
